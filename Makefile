@@ -1,0 +1,135 @@
+# folio -- a static-site builder for verified concept pages.
+#
+# The two commands a newcomer types on a fresh Debian 12 machine (as root):
+#   make site    installs what is missing, builds build/folio, builds the site
+#   make test    installs what is missing, builds, runs every test
+#
+# Other targets: all (build/folio), check (folio check --strict on content/),
+# bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm, asan.
+#
+# Each folder of src/ is one stage; every .c file in src/*/ goes into
+# build/libfolio.a, and src/main.c is the command line.  A stage or test
+# suite that needs rules of its own adds a src/<stage>/module.mk or
+# tests/<suite>/module.mk, included below.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+
+# Debian packages folio builds and runs with; `make deps` installs the
+# missing ones.  Each line: package, and the file that proves it installed.
+DEB_PACKAGES = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	libyaml-dev libsqlite3-dev libjansson-dev libssl-dev \
+	libmicrohttpd-dev libcmocka-dev libtcc-dev sqlite3 clang lld
+PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto libmicrohttpd
+
+# Recursive (=) so that pkg-config runs when a recipe needs the flags, after
+# `deps` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN       = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
+	-DFOLIO_SHARE='"$(PREFIX)/share/folio"' $(CFLAGS) $(EXTRA_CFLAGS)
+LIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -ltcc -ldl -lm -lpthread \
+	$(EXTRA_LIBS)
+
+LIB_SRCS  = $(sort $(wildcard src/*/*.c))
+LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all site test check bench serve install clean deps unit fixtures \
+	conformance asan wasm
+
+all: $(BUILD)/folio
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libfolio.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/folio: $(BUILD)/obj/src/main.o $(BUILD)/libfolio.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libfolio.a \
+		$(LIBS) -lcmocka $(LDFLAGS)
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/src/main.d
+-include $(wildcard src/*/module.mk tests/*/module.mk)
+
+# ---- the two commands
+
+site:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/folio build
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit fixtures check
+	@$(MAKE) --no-print-directory asan
+
+# ---- deps: install what is missing (Debian packages, then npm ci)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run as root, or install:$$missing" >&2; \
+			exit 2; fi; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+	@if [ ! -f node_modules/.package-lock.json ] || \
+	    [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		echo "deps: npm ci"; npm ci --no-audit --no-fund --loglevel=error; \
+	fi
+
+# ---- tests
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+fixtures: $(BUILD)/folio
+	@sh tests/run-fixtures.sh $(BUILD)/folio
+
+check: $(BUILD)/folio
+	$(BUILD)/folio check --strict
+
+# The unit tests and fixtures again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer; any report fails the run.
+asan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" unit fixtures
+
+# ---- the rest
+
+serve: all
+	$(BUILD)/folio serve
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio
+	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
+	cp -R templates $(DESTDIR)$(PREFIX)/share/folio/
+	if [ -d node_modules/katex/dist ]; then \
+		mkdir -p $(DESTDIR)$(PREFIX)/share/folio/katex && \
+		cp -R node_modules/katex/dist/. $(DESTDIR)$(PREFIX)/share/folio/katex/; fi
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,180 @@
+/*
+ * files.c -- whole-file reads and writes, folder trees, SHA-256.
+ * The only includer of OpenSSL's headers.
+ */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+int file_read(const char *path, char **out, size_t *len, struct diags *d,
+    const char *stage)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "cannot open: %s",
+		    strerror(errno));
+		return -1;
+	}
+	struct buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "cannot read: %s",
+		    strerror(errno));
+		buf_free(&b);
+		return -1;
+	}
+	if (len)
+		*len = b.len;
+	*out = buf_detach(&b);
+	return 0;
+}
+
+int file_write(const char *path, const void *p, size_t n, struct diags *d,
+    const char *stage)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		diags_add(d, DIAG_ERROR, path, 0, 0, stage,
+		    "cannot create: %s", strerror(errno));
+		return -1;
+	}
+	size_t w = n ? fwrite(p, 1, n, f) : 0;
+	int err = (w != n) | (fclose(f) != 0);
+	if (err) {
+		diags_add(d, DIAG_ERROR, path, 0, 0, stage,
+		    "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int dir_make(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0755);
+	free(p);
+	return r != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int dir_remove(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -1;
+	struct dirent *e;
+	int r = 0;
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *child = path_join(path, e->d_name);
+		if (dir_remove(child) != 0)
+			r = -1;
+		free(child);
+	}
+	closedir(dir);
+	if (rmdir(path) != 0)
+		r = -1;
+	return r;
+}
+
+int file_copy(const char *from, const char *to, struct diags *d,
+    const char *stage)
+{
+	char *data;
+	size_t len;
+	if (file_read(from, &data, &len, d, stage) != 0)
+		return -1;
+	int r = file_write(to, data, len, d, stage);
+	free(data);
+	return r;
+}
+
+int dir_copy(const char *from, const char *to, struct diags *d,
+    const char *stage)
+{
+	DIR *dir = opendir(from);
+	if (!dir) {
+		diags_add(d, DIAG_ERROR, from, 0, 0, stage,
+		    "cannot open folder: %s", strerror(errno));
+		return -1;
+	}
+	if (dir_make(to) != 0) {
+		diags_add(d, DIAG_ERROR, to, 0, 0, stage,
+		    "cannot create folder: %s", strerror(errno));
+		closedir(dir);
+		return -1;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *src = path_join(from, e->d_name);
+		char *dst = path_join(to, e->d_name);
+		r = path_is_dir(src) ? dir_copy(src, dst, d, stage)
+				     : file_copy(src, dst, d, stage);
+		free(src);
+		free(dst);
+	}
+	closedir(dir);
+	return r;
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int path_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	if (!*a || !strcmp(a, "."))
+		return xstrdup(b);
+	size_t la = strlen(a);
+	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+void sha256_hex(const void *p, size_t n, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = '\0';
+}
