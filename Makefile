@@ -133,3 +133,12 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- benchmarks: each module.mk adds its target to BENCHES; each writes
+# $(BUILD)/bench/<name>.json, merged into $(BUILD)/bench.json.
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/bench
+	@$(MAKE) --no-print-directory $(BENCHES)
+	@node tests/bench/merge.js $(BUILD)/bench $(BUILD)/bench.json
