@@ -1,0 +1,481 @@
+/*
+ * mathsyntax.c -- $..$ and $$..$$ for cmark-gfm, the $$-line prepass, and
+ * mapping offsets in TeX back to the Markdown source.
+ *
+ * Divisions:
+ *   prepass    lines holding only `$$` become ```math fences
+ *   extension  the inline syntax extension and its match function
+ *   locate     offsets in a math node's TeX -> line:col in the body
+ */
+#include "markdown/mathsyntax.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+#define MATH_MAGIC 0x6d617468u /* "math" */
+
+/* What the extension remembers about each math node (its user data). */
+struct mathinfo {
+	unsigned magic;  /* MATH_MAGIC */
+	int kind;        /* 1 inline, 2 display */
+	int nl_before;   /* newlines in the block's text before the opener */
+	char *lead;      /* block text from the opener's line start to it */
+	size_t leadlen;  /* bytes in lead */
+};
+
+/* ---- prepass */
+
+/* One physical line of the input: [start, end) without its line ending. */
+struct line {
+	const char *s;
+	size_t n;      /* bytes before the line ending */
+	size_t full;   /* bytes including the line ending */
+};
+
+static struct line line_at(const char *text, size_t len, size_t pos)
+{
+	struct line l = {text + pos, 0, 0};
+	const char *nl = memchr(text + pos, '\n', len - pos);
+	size_t end = nl ? (size_t)(nl - text) : len;
+	l.n = end - pos;
+	l.full = nl ? l.n + 1 : l.n;
+	if (l.n > 0 && l.s[l.n - 1] == '\r')
+		l.n--;
+	return l;
+}
+
+/* Length of a container prefix: block-quote markers and the blanks around
+ * them, then at most 3 spaces of indent.  Returns (size_t)-1 when the line
+ * is indented 4 or more (an indented code line). */
+static size_t line_prefix(const struct line *l)
+{
+	size_t i = 0, spaces;
+	for (;;) {
+		size_t j = i;
+		spaces = 0;
+		while (j < l->n && l->s[j] == ' ' && spaces < 4)
+			j++, spaces++;
+		if (j < l->n && l->s[j] == '>' && spaces < 4) {
+			i = j + 1;
+			if (i < l->n && l->s[i] == ' ')
+				i++;
+			continue;
+		}
+		if (spaces >= 4 || (j < l->n && l->s[j] == '\t'))
+			return (size_t)-1;
+		return j;
+	}
+}
+
+static int line_is_dollars(const struct line *l)
+{
+	size_t i = line_prefix(l);
+	if (i == (size_t)-1 || i + 2 > l->n || l->s[i] != '$' ||
+	    l->s[i + 1] != '$')
+		return 0;
+	for (i += 2; i < l->n; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* When l opens a code fence, stores its character and length and returns 1. */
+static int fence_open(const struct line *l, char *c, size_t *n)
+{
+	size_t i = line_prefix(l), k;
+	if (i == (size_t)-1 || i >= l->n || (l->s[i] != '`' && l->s[i] != '~'))
+		return 0;
+	for (k = i; k < l->n && l->s[k] == l->s[i]; k++)
+		;
+	if (k - i < 3)
+		return 0;
+	if (l->s[i] == '`' && memchr(l->s + k, '`', l->n - k))
+		return 0;
+	*c = l->s[i];
+	*n = k - i;
+	return 1;
+}
+
+static int fence_closes(const struct line *l, char c, size_t n)
+{
+	size_t i = line_prefix(l), k;
+	if (i == (size_t)-1)
+		return 0;
+	for (k = i; k < l->n && l->s[k] == c; k++)
+		;
+	if (k - i < n)
+		return 0;
+	for (; k < l->n; k++)
+		if (l->s[k] != ' ' && l->s[k] != '\t')
+			return 0;
+	return 1;
+}
+
+/* Longest run of backticks that starts a line (after its prefix) among the
+ * lines in [from, to). */
+static size_t backtick_run(const char *text, size_t len, size_t from,
+    size_t to)
+{
+	size_t best = 0, pos = from;
+	while (pos < to) {
+		struct line l = line_at(text, len, pos);
+		size_t i = line_prefix(&l), k;
+		if (i != (size_t)-1) {
+			for (k = i; k < l.n && l.s[k] == '`'; k++)
+				;
+			if (k - i > best)
+				best = k - i;
+		}
+		pos += l.full;
+	}
+	return best;
+}
+
+/* Writes line l with its `$$` replaced by a fence of n backticks and info. */
+static void put_fence(struct buf *b, const struct line *l, size_t n,
+    const char *info)
+{
+	size_t i = line_prefix(l);
+	buf_put(b, l->s, i);
+	for (size_t k = 0; k < n; k++)
+		buf_putc(b, '`');
+	buf_puts(b, info);
+	buf_put(b, l->s + l->n, l->full - l->n);
+}
+
+char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
+{
+	struct buf b = {0};
+	size_t pos = 0, fence_n = 0;
+	char fence_c = 0;
+
+	buf_put(&b, "", 0);
+	while (pos < len) {
+		struct line l = line_at(text, len, pos);
+		if (fence_c) {
+			if (fence_closes(&l, fence_c, fence_n))
+				fence_c = 0;
+		} else if (line_is_dollars(&l)) {
+			size_t q = pos + l.full;
+			struct line m = {0};
+			while (q < len) {
+				m = line_at(text, len, q);
+				if (line_is_dollars(&m))
+					break;
+				q += m.full;
+			}
+			if (q < len) {
+				size_t run = backtick_run(text, len,
+				    pos + l.full, q);
+				size_t n = run >= 3 ? run + 1 : 3;
+				put_fence(&b, &l, n, "math");
+				buf_put(&b, text + pos + l.full,
+				    q - pos - l.full);
+				put_fence(&b, &m, n, "");
+				pos = q + m.full;
+				continue;
+			}
+		} else if (fence_open(&l, &fence_c, &fence_n)) {
+			/* inside a code fence from the next line on */
+		}
+		buf_put(&b, l.s, l.full);
+		pos += l.full;
+	}
+	if (outlen)
+		*outlen = b.len;
+	return buf_detach(&b);
+}
+
+/* ---- extension */
+
+static int is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+static void info_free(cmark_mem *mem, void *p)
+{
+	struct mathinfo *mi = p;
+	(void)mem;
+	if (mi) {
+		free(mi->lead);
+		free(mi);
+	}
+}
+
+/* Finds the end of the TeX that starts at chunk position from: the
+ * position of the first unescaped delimiter of ndelim dollars.  Returns -1
+ * when there is none. */
+static int find_close(cmark_inline_parser *ip, int from, int ndelim)
+{
+	for (int i = from;; i++) {
+		unsigned char c = cmark_inline_parser_peek_at(ip, i);
+		if (c == 0)
+			return -1;
+		if (c == '\\') {
+			if (cmark_inline_parser_peek_at(ip, i + 1) == 0)
+				return -1;
+			i++;
+		} else if (c == '$') {
+			if (ndelim == 1 ||
+			    cmark_inline_parser_peek_at(ip, i + 1) == '$')
+				return i;
+		}
+	}
+}
+
+static cmark_node *make_text(cmark_inline_parser *ip, int pos, int n)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char lit[3] = "$$";
+	lit[n] = 0;
+	cmark_node_set_literal(t, lit);
+	cmark_inline_parser_set_offset(ip, pos + n);
+	return t;
+}
+
+static cmark_node *match(cmark_syntax_extension *ext, cmark_parser *parser,
+    cmark_node *parent, unsigned char c, cmark_inline_parser *ip)
+{
+	int pos, ndelim, start, end, i;
+	struct mathinfo *mi;
+	cmark_node *node;
+	char *tex;
+
+	(void)parser;
+	(void)parent;
+	if (c != '$')
+		return NULL;
+	pos = cmark_inline_parser_get_offset(ip);
+	ndelim = cmark_inline_parser_peek_at(ip, pos + 1) == '$' ? 2 : 1;
+	start = pos + ndelim;
+	if (ndelim == 1) {
+		unsigned char first = cmark_inline_parser_peek_at(ip, start);
+		unsigned char last, after;
+		if (first == 0 || is_blank(first))
+			return NULL;
+		end = find_close(ip, start, 1);
+		if (end < 0)
+			return NULL;
+		last = cmark_inline_parser_peek_at(ip, end - 1);
+		after = cmark_inline_parser_peek_at(ip, end + 1);
+		if (is_blank(last) || (after >= '0' && after <= '9'))
+			return NULL;
+	} else {
+		int blank = 1;
+		end = find_close(ip, start, 2);
+		for (i = start; end >= 0 && i < end; i++)
+			if (!is_blank(cmark_inline_parser_peek_at(ip, i)))
+				blank = 0;
+		/* "$$" that opens nothing is text, so that its second dollar
+		 * does not open inline math. */
+		if (end < 0 || blank)
+			return make_text(ip, pos, 2);
+	}
+
+	tex = xmalloc((size_t)(end - start) + 1);
+	for (i = start; i < end; i++)
+		tex[i - start] = (char)cmark_inline_parser_peek_at(ip, i);
+	tex[end - start] = 0;
+
+	mi = xcalloc(1, sizeof *mi);
+	mi->magic = MATH_MAGIC;
+	mi->kind = ndelim;
+	{
+		int ls = 0;
+		for (i = 0; i < pos; i++)
+			if (cmark_inline_parser_peek_at(ip, i) == '\n') {
+				mi->nl_before++;
+				ls = i + 1;
+			}
+		mi->leadlen = (size_t)(pos - ls);
+		mi->lead = xmalloc(mi->leadlen + 1);
+		for (i = ls; i < pos; i++)
+			mi->lead[i - ls] =
+			    (char)cmark_inline_parser_peek_at(ip, i);
+		mi->lead[mi->leadlen] = 0;
+	}
+
+	node = cmark_node_new(CMARK_NODE_CODE);
+	cmark_node_set_literal(node, tex);
+	free(tex);
+	cmark_node_set_syntax_extension(node, ext);
+	cmark_node_set_user_data(node, mi);
+	cmark_node_set_user_data_free_func(node, info_free);
+	cmark_inline_parser_set_offset(ip, end + ndelim);
+	return node;
+}
+
+cmark_syntax_extension *mathsyntax_extension_new(void)
+{
+	cmark_syntax_extension *ext = cmark_syntax_extension_new("math");
+	cmark_mem *mem = cmark_get_default_mem_allocator();
+	cmark_llist *special = cmark_llist_append(mem, NULL, (void *)'$');
+	cmark_syntax_extension_set_match_inline_func(ext, match);
+	cmark_syntax_extension_set_special_inline_chars(ext, special);
+	return ext;
+}
+
+void mathsyntax_extension_free(cmark_syntax_extension *ext)
+{
+	if (ext)
+		cmark_syntax_extension_free(cmark_get_default_mem_allocator(),
+		    ext);
+}
+
+static struct mathinfo *info_of(cmark_node *node)
+{
+	struct mathinfo *mi;
+	if (!node || cmark_node_get_type(node) != CMARK_NODE_CODE ||
+	    !cmark_node_get_syntax_extension(node))
+		return NULL;
+	mi = cmark_node_get_user_data(node);
+	return mi && mi->magic == MATH_MAGIC ? mi : NULL;
+}
+
+int mathsyntax_node_math(cmark_node *node)
+{
+	struct mathinfo *mi = info_of(node);
+	return mi ? mi->kind : 0;
+}
+
+/* ---- locate */
+
+/* The source line number `line` (1-based) of body, or an empty line. */
+static struct line body_line(const char *body, size_t len, int line)
+{
+	size_t pos = 0;
+	struct line none = {body + len, 0, 0};
+	for (int k = 1; k < line; k++) {
+		const char *nl = memchr(body + pos, '\n', len - pos);
+		if (!nl)
+			return none;
+		pos = (size_t)(nl - body) + 1;
+	}
+	return line_at(body, len, pos);
+}
+
+/* Matches frag (as cmark saw it) against the source line from byte p on.
+ * A table cell's "\|" is "|" to cmark, so the source may hold a backslash
+ * before a pipe that frag lacks.  On success stores in *at the source byte
+ * that frag[target] came from (or that follows the match, when target is
+ * fraglen) and returns 1. */
+static int frag_match(const struct line *l, size_t p, const char *frag,
+    size_t fraglen, size_t target, size_t *at)
+{
+	size_t i = p, j = 0;
+	for (;;) {
+		if (j == target)
+			*at = i;
+		if (j == fraglen)
+			return 1;
+		if (i < l->n && l->s[i] == frag[j]) {
+			i++, j++;
+		} else if (frag[j] == '|' && i + 1 < l->n && l->s[i] == '\\' &&
+		    l->s[i + 1] == '|') {
+			i++;
+		} else {
+			return 0;
+		}
+	}
+}
+
+/* Finds frag at the smallest position >= base in line l and gives the
+ * 1-based column (code points) of frag[target]. */
+static int frag_column(const struct line *l, size_t base, const char *frag,
+    size_t fraglen, size_t target)
+{
+	size_t at = 0;
+	for (size_t p = base; p <= l->n; p++)
+		if (frag_match(l, p, frag, fraglen, target, &at))
+			return utf8_columns(l->s, at) + 1;
+	/* Not found (the body is not the parsed text): a best guess. */
+	at = base + target < l->n ? base + target : l->n;
+	return utf8_columns(l->s, at) + 1;
+}
+
+static cmark_node *enclosing_block(cmark_node *node)
+{
+	while (node && (cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) !=
+	    CMARK_NODE_TYPE_BLOCK)
+		node = cmark_node_parent(node);
+	return node;
+}
+
+void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
+    size_t off, int *line, int *col)
+{
+	struct mathinfo *mi = info_of(node);
+	cmark_node *block = enclosing_block(node);
+	const char *tex;
+	size_t texlen, k = 0, ls = 0, le, i;
+	struct line l;
+	struct buf frag = {0};
+
+	if (!mi || !block) {
+		*line = cmark_node_get_start_line(node);
+		*col = cmark_node_get_start_column(node);
+		return;
+	}
+	tex = cmark_node_get_literal(node);
+	texlen = strlen(tex);
+	if (off > texlen)
+		off = texlen;
+	for (i = 0; i < off; i++)
+		if (tex[i] == '\n') {
+			k++;
+			ls = i + 1;
+		}
+	for (le = ls; le < texlen && tex[le] != '\n'; le++)
+		;
+	*line = cmark_node_get_start_line(block) + mi->nl_before + (int)k;
+	l = body_line(body, body_len, *line);
+
+	/* The fragment of the block's text on that line that we can be sure
+	 * of: the lead and opener (first line only), the TeX on the line,
+	 * and the closer (last line only). */
+	if (k == 0) {
+		buf_put(&frag, mi->lead, mi->leadlen);
+		buf_put(&frag, "$$", (size_t)mi->kind);
+	}
+	size_t target = frag.len + (off - ls);
+	buf_put(&frag, tex + ls, le - ls);
+	if (le == texlen)
+		buf_put(&frag, "$$", (size_t)mi->kind);
+	size_t base = 0;
+	if (k == 0 && mi->nl_before == 0) {
+		int bc = cmark_node_get_start_column(block);
+		base = bc > 1 ? (size_t)(bc - 1) : 0;
+		if (base > l.n)
+			base = 0;
+	}
+	*col = frag_column(&l, base, frag.data, frag.len, target);
+	buf_free(&frag);
+}
+
+void mathsyntax_locate_block(const char *body, size_t body_len,
+    cmark_node *node, size_t off, int *line, int *col)
+{
+	const char *lit = cmark_node_get_literal(node);
+	size_t len = lit ? strlen(lit) : 0, k = 0, ls = 0, le, i;
+	struct line l;
+
+	if (off >= len && len > 0 && lit[len - 1] == '\n')
+		off = len - 1;
+	if (off > len)
+		off = len;
+	for (i = 0; i < off; i++)
+		if (lit[i] == '\n') {
+			k++;
+			ls = i + 1;
+		}
+	for (le = ls; le < len && lit[le] != '\n'; le++)
+		;
+	*line = cmark_node_get_start_line(node) + 1 + (int)k;
+	l = body_line(body, body_len, *line);
+	*col = frag_column(&l, 0, lit + ls, le - ls, off - ls);
+}
