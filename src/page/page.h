@@ -178,3 +178,21 @@ void source_free(struct source *s);
 char *source_authors_short(const struct source *s);
 
 #endif
+
+/* ---- content/site.yaml */
+
+struct site_config {
+	char *title;          /* site title; "folio" when unset */
+	char *base_url;       /* absolute base URL without a trailing '/', or "" */
+	char *description;    /* or NULL */
+	char *macros_json;    /* katex.macros as a JSON object, or NULL */
+	int witness_timeout_ms;  /* witness.timeout_ms, default 2000 */
+	int witness_cpu_s;       /* witness.cpu_s, default 2 */
+	int witness_memory_mb;   /* witness.memory_mb, default 256 */
+	int witness_output_kb;   /* witness.output_kb, default 64 */
+};
+
+/* Reads content/site.yaml at path; a missing file gives the defaults.
+ * Returns NULL with errors appended when the file is malformed. */
+struct site_config *site_config_load(const char *path, struct diags *d);
+void site_config_free(struct site_config *c);

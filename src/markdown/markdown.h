@@ -1,0 +1,105 @@
+/*
+ * markdown.h -- a page body through cmark-gfm: parsed once, inspected for
+ * the objects later stages need (math, code witnesses, sections), then
+ * rendered to HTML once those stages have filled in their results.
+ *
+ * The only stage that sees cmark_node.  Raw HTML written in Markdown never
+ * reaches the output: it is dropped (tagfilter is on as well).
+ *
+ *   struct md_doc *doc = md_parse(page, &diags);
+ *   ... fill doc->math[i].html, doc->witnesses[i].status ...
+ *   md_render(doc, &out);
+ *   md_free(doc);
+ */
+#ifndef FOLIO_MARKDOWN_H
+#define FOLIO_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "page/page.h"
+#include "util/util.h"
+
+/* One formula: $..$, $$..$$ or a ```math block. */
+struct md_math {
+	char *tex;       /* the TeX */
+	int display;     /* 1 for $$..$$ and ```math */
+	char *id;        /* ```math id=NAME: the object eq:NAME; else NULL */
+	int line, col;   /* position of the TeX's first character in the file */
+	char *html;      /* in: KaTeX's HTML, set by the caller; owned */
+	void *node;      /* private */
+};
+
+enum md_witness_status {
+	MD_WITNESS_UNRUN,   /* not run (check failed before, or no runner) */
+	MD_WITNESS_PASS,
+	MD_WITNESS_FAIL,
+};
+
+/* One ```c witness=NAME block and the ```output block after it. */
+struct md_witness {
+	char *name;          /* the object code:NAME */
+	char *code;          /* the C program */
+	int line;            /* file line of the opening fence */
+	int code_line;       /* file line of the program's first line */
+	char *expected;      /* the output block's text */
+	int expected_line;   /* file line of the output block's first line */
+	double tol;          /* output tol=..., when has_tol */
+	int has_tol;
+	/* in: set by the caller after running */
+	enum md_witness_status status;
+	double ms;           /* run time */
+	int cached;          /* result came from the cache */
+	char hash[65];       /* cache key */
+	void *node;          /* private */
+	void *output_node;   /* private */
+};
+
+/* One level-2 section of the body. */
+struct md_section {
+	char *name;        /* heading text */
+	char *anchor;      /* unique id on the page */
+	int line;          /* file line of the heading */
+	int standard;      /* 0..3 for Intuition, Math, Code, Interactive Demo; -1 */
+	int has_content;   /* at least one block after the heading */
+	char *html;        /* out of md_render: the section's HTML, heading excluded */
+};
+
+struct md_doc {
+	const struct page *page;
+	struct md_math *math;
+	size_t nmath;
+	struct md_witness *witnesses;
+	size_t nwitnesses;
+	struct md_section *sections;
+	size_t nsections;
+	size_t words;         /* words of prose, for reading time */
+	char *intro_html;     /* out of md_render: text before the first section */
+	char *footnotes_html; /* out of md_render: the footnotes, or "" */
+	void *priv;           /* private */
+};
+
+/* The four standard sections, in order. */
+extern const char *const md_standard_sections[4];
+
+/* Parses the body of p (which must outlive the doc).  Reports malformed
+ * fences (a witness without an output block, an output block without a
+ * witness, duplicate witness or equation names, unknown fence attributes)
+ * as errors and still returns the doc; returns NULL only when p has no
+ * body to parse (never, in practice).  Free with md_free. */
+struct md_doc *md_parse(const struct page *p, struct diags *d);
+/* Renders the body to HTML into doc (intro_html, each section's html,
+ * footnotes_html), with the formulas' html and the witnesses' results.  A
+ * formula whose html is NULL is shown as escaped TeX. */
+void md_render(struct md_doc *doc);
+void md_free(struct md_doc *doc);
+
+/* Maps byte offset off within m->tex to the file line and column of that
+ * character (for KaTeX errors, which give an offset into the TeX). */
+void md_math_locate(const struct md_doc *doc, const struct md_math *m,
+    size_t off, int *line, int *col);
+
+/* Turns heading text into an anchor: lowercase ASCII letters and digits,
+ * other runs become '-'.  The caller frees. */
+char *md_slug(const char *text);
+
+#endif
