@@ -177,7 +177,6 @@ void source_free(struct source *s);
 /* "Rezende and Mohamed", "Smith et al.": the short author line. */
 char *source_authors_short(const struct source *s);
 
-#endif
 
 /* ---- content/site.yaml */
 
@@ -196,3 +195,5 @@ struct site_config {
  * Returns NULL with errors appended when the file is malformed. */
 struct site_config *site_config_load(const char *path, struct diags *d);
 void site_config_free(struct site_config *c);
+
+#endif
