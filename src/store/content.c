@@ -1,0 +1,370 @@
+/*
+ * content.c -- writing the content tables (pages and everything on them,
+ * sources, objects) and dumping them.  Every value written derives from
+ * the text files: no times, no random ids, no rowids exposed, so that two
+ * builds of the same input give the same rows.
+ *
+ * Divisions: names of enum values; clear; pages; sources; objects; dump.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- names of enum values.  The store keeps its own tables rather than
+ * calling the page stage, so that the words in the database are fixed by
+ * the schema (README) and not by whoever prints them. */
+
+static const char *status_word(enum page_status v)
+{
+	switch (v) {
+	case PAGE_DRAFT: return "draft";
+	case PAGE_REVIEW: return "review";
+	default: return "published";
+	}
+}
+
+static const char *importance_word(enum page_importance v)
+{
+	switch (v) {
+	case IMPORTANCE_CORE: return "core";
+	case IMPORTANCE_IMPORTANT: return "important";
+	case IMPORTANCE_SUPPLEMENTARY: return "supplementary";
+	default: return NULL;
+	}
+}
+
+static const char *math_word(enum page_math v)
+{
+	switch (v) {
+	case MATH_NONE: return "none";
+	case MATH_HIGH_SCHOOL: return "high-school";
+	case MATH_UNDERGRADUATE: return "undergraduate";
+	default: return "graduate";
+	}
+}
+
+static const char *level_word(enum review_level v)
+{
+	switch (v) {
+	case REVIEW_SUBSTANTIVE: return "substantive";
+	case REVIEW_SOURCE_CHECKED: return "source-checked";
+	default: return "metadata";
+	}
+}
+
+/* ---- clear */
+
+static const char *const content_tables[] = {
+	"pages", "page_links", "page_sources", "sources", "claims",
+	"claim_sources", "claim_witnesses", "claim_support", "reviews",
+	"witnesses", NULL,
+};
+
+int store_clear(struct store *s, struct diags *d)
+{
+	for (size_t i = 0; content_tables[i]; i++) {
+		char *sql = xasprintf("DELETE FROM %s", content_tables[i]);
+		int rc = store_sql(s, sql, "clear content", d);
+		free(sql);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- pages */
+
+static int put_links(struct store *s, const char *page, const char *kind,
+    const struct located_list *l, struct diags *d)
+{
+	for (size_t i = 0; i < l->nitems; i++) {
+		sqlite3_stmt *st = store_stmt(s, ST_LINK, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, page);
+		store_bind_text(st, 2, kind);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+		store_bind_text(st, 4, l->items[i].s);
+		sqlite3_bind_int(st, 7, l->items[i].line);
+		if (store_step_done(s, st, "record page link", d))
+			return -1;
+	}
+	return 0;
+}
+
+static int put_related(struct store *s, const struct page *p,
+    struct diags *d)
+{
+	for (size_t i = 0; i < p->meta.nrelated; i++) {
+		const struct page_related *r = &p->meta.related[i];
+		sqlite3_stmt *st = store_stmt(s, ST_LINK, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, p->id);
+		store_bind_text(st, 2, "related");
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+		store_bind_text(st, 4, r->page);
+		store_bind_text(st, 5, r->url);
+		store_bind_text(st, 6, r->title);
+		sqlite3_bind_int(st, 7, r->line);
+		if (store_step_done(s, st, "record page link", d))
+			return -1;
+	}
+	return 0;
+}
+
+static int put_page_sources(struct store *s, const struct page *p,
+    struct diags *d)
+{
+	for (size_t i = 0; i < p->meta.nsources; i++) {
+		const struct page_source_use *u = &p->meta.sources[i];
+		sqlite3_stmt *st = store_stmt(s, ST_PAGE_SOURCE, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, p->id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		store_bind_text(st, 3, u->id.s);
+		store_bind_text(st, 4, u->grounds);
+		sqlite3_bind_int(st, 5, u->id.line);
+		if (store_step_done(s, st, "record page source", d))
+			return -1;
+	}
+	return 0;
+}
+
+/* Writes the ids of l as rows (page, claim, ord, id) of statement which. */
+static int put_claim_ids(struct store *s, enum stmt which, const char *page,
+    const char *claim, const struct located_list *l, struct diags *d)
+{
+	for (size_t i = 0; i < l->nitems; i++) {
+		sqlite3_stmt *st = store_stmt(s, which, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, page);
+		store_bind_text(st, 2, claim);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+		store_bind_text(st, 4, l->items[i].s);
+		if (store_step_done(s, st, "record claim", d))
+			return -1;
+	}
+	return 0;
+}
+
+static int put_claim(struct store *s, const struct page *p, size_t ord,
+    struct diags *d)
+{
+	const struct page_claim *c = &p->meta.claims[ord];
+	char pin[13];
+	page_claim_pin(c, pin);
+	sqlite3_stmt *st = store_stmt(s, ST_CLAIM, d);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, p->id);
+	store_bind_text(st, 2, c->id.s);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)ord);
+	store_bind_text(st, 4, c->text.s ? c->text.s : "");
+	store_bind_text(st, 5, c->scope);
+	store_bind_text(st, 6, pin);
+	sqlite3_bind_int(st, 7, c->id.line);
+	if (store_step_done(s, st, "record claim", d) ||
+	    put_claim_ids(s, ST_CLAIM_SOURCE, p->id, c->id.s, &c->sources, d) ||
+	    put_claim_ids(s, ST_CLAIM_WITNESS, p->id, c->id.s, &c->witnesses,
+	    d))
+		return -1;
+	for (size_t i = 0; i < c->nsupport; i++) {
+		const struct page_support *u = &c->support[i];
+		st = store_stmt(s, ST_CLAIM_SUPPORT, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, p->id);
+		store_bind_text(st, 2, c->id.s);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+		store_bind_text(st, 4, u->source.s);
+		store_bind_text(st, 5, u->quote.s ? u->quote.s : "");
+		store_bind_text(st, 6, u->locator);
+		sqlite3_bind_int(st, 7, u->quote.line);
+		if (store_step_done(s, st, "record support quote", d))
+			return -1;
+	}
+	return 0;
+}
+
+static int put_reviews(struct store *s, const struct page *p,
+    struct diags *d)
+{
+	for (size_t i = 0; i < p->meta.nreviews; i++) {
+		const struct page_review *r = &p->meta.reviews[i];
+		sqlite3_stmt *st = store_stmt(s, ST_REVIEW, d);
+		if (!st)
+			return -1;
+		store_bind_text(st, 1, p->id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		store_bind_text(st, 3, r->claim.s ? r->claim.s : "");
+		store_bind_text(st, 4, level_word(r->level));
+		store_bind_text(st, 5, r->reviewer);
+		store_bind_text(st, 6, r->date);
+		store_bind_text(st, 7, r->summary);
+		store_bind_text(st, 8, r->pin.s ? r->pin.s : "");
+		sqlite3_bind_int(st, 9, r->line);
+		if (store_step_done(s, st, "record review", d))
+			return -1;
+	}
+	return 0;
+}
+
+static int seen_before(const struct page *p, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(p->meta.claims[j].id.s, p->meta.claims[i].id.s) == 0)
+			return 1;
+	return 0;
+}
+
+int store_page_put(struct store *s, const struct page *p, struct diags *d)
+{
+	const struct page_meta *m = &p->meta;
+	char hash[65];
+	if (p->source_text)
+		sha256_hex(p->source_text, strlen(p->source_text), hash);
+	sqlite3_stmt *st = store_stmt(s, ST_PAGE, d);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, p->id);
+	store_bind_text(st, 2, p->path);
+	store_bind_text(st, 3, m->title ? m->title : "");
+	store_bind_text(st, 4, m->domain ? m->domain : "");
+	store_bind_text(st, 5, m->summary ? m->summary : "");
+	store_bind_text(st, 6, status_word(m->status));
+	store_bind_text(st, 7, importance_word(m->importance));
+	sqlite3_bind_int(st, 8, m->difficulty);
+	store_bind_text(st, 9, math_word(m->math));
+	store_bind_text(st, 10, m->hero_image);
+	store_bind_text(st, 11, m->hero_alt);
+	store_bind_text(st, 12, p->source_text ? hash : NULL);
+	char *what = xasprintf("record page %s", p->id);
+	int rc = store_step_done(s, st, what, d);
+	free(what);
+	if (rc ||
+	    put_links(s, p->id, "prerequisite", &m->prerequisites, d) ||
+	    put_links(s, p->id, "next", &m->next, d) ||
+	    put_related(s, p, d) || put_page_sources(s, p, d) ||
+	    put_reviews(s, p, d))
+		return -1;
+	for (size_t i = 0; i < m->nclaims; i++)
+		if (!seen_before(p, i) && put_claim(s, p, i, d))
+			return -1;
+	return 0;
+}
+
+/* ---- sources */
+
+int store_source_put(struct store *s, const struct source *src,
+    struct diags *d)
+{
+	struct buf authors = {0};
+	for (size_t i = 0; i < src->nauthors; i++) {
+		if (i)
+			buf_puts(&authors, "; ");
+		buf_puts(&authors, src->authors[i]);
+	}
+	char hash[65];
+	if (src->snapshot)
+		sha256_hex(src->snapshot, strlen(src->snapshot), hash);
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE, d);
+	if (!st) {
+		buf_free(&authors);
+		return -1;
+	}
+	store_bind_text(st, 1, src->id);
+	store_bind_text(st, 2, src->path);
+	store_bind_text(st, 3, src->kind);
+	store_bind_text(st, 4, src->title);
+	store_bind_text(st, 5, src->nauthors ? authors.data : NULL);
+	if (src->year)
+		sqlite3_bind_int(st, 6, src->year);
+	store_bind_text(st, 7, src->venue);
+	store_bind_text(st, 8, src->url);
+	store_bind_text(st, 9, src->doi);
+	store_bind_text(st, 10, src->snapshot ? hash : NULL);
+	char *what = xasprintf("record source %s", src->id);
+	int rc = store_step_done(s, st, what, d);
+	free(what);
+	buf_free(&authors);
+	return rc;
+}
+
+/* ---- objects */
+
+int store_objects_put(struct store *s, const char *page_id,
+    const struct store_object *objs, size_t nobjs, struct diags *d)
+{
+	for (size_t i = 0; i < nobjs; i++) {
+		const char *id = objs[i].id;
+		const char *colon = strchr(id, ':');
+		char *kind = colon ? xstrndup(id, (size_t)(colon - id)) :
+		    xstrdup("");
+		sqlite3_stmt *st = store_stmt(s, ST_OBJECT, d);
+		if (!st) {
+			free(kind);
+			return -1;
+		}
+		store_bind_text(st, 1, page_id);
+		store_bind_text(st, 2, id);
+		store_bind_text(st, 3, kind);
+		store_bind_text(st, 4, colon ? colon + 1 : id);
+		sqlite3_bind_int(st, 5, objs[i].line);
+		store_bind_text(st, 6, objs[i].run_key);
+		int rc = store_step_done(s, st, "record object", d);
+		free(kind);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- dump */
+
+/* Each content table with the order that makes its dump canonical. */
+static const char *const dump_sql[] = {
+	"SELECT 'pages', * FROM pages ORDER BY id",
+	"SELECT 'page_links', * FROM page_links ORDER BY page, kind, ord",
+	"SELECT 'page_sources', * FROM page_sources ORDER BY page, ord",
+	"SELECT 'sources', * FROM sources ORDER BY id",
+	"SELECT 'claims', * FROM claims ORDER BY page, id",
+	"SELECT 'claim_sources', * FROM claim_sources "
+	    "ORDER BY page, claim, ord",
+	"SELECT 'claim_witnesses', * FROM claim_witnesses "
+	    "ORDER BY page, claim, ord",
+	"SELECT 'claim_support', * FROM claim_support "
+	    "ORDER BY page, claim, ord",
+	"SELECT 'reviews', * FROM reviews ORDER BY page, ord",
+	"SELECT 'witnesses', * FROM witnesses ORDER BY page, id",
+	NULL,
+};
+
+int store_content_dump(struct store *s, struct buf *out, struct diags *d)
+{
+	for (size_t t = 0; dump_sql[t]; t++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, dump_sql[t], -1, &st, NULL))
+			return store_fail(s, "dump", d);
+		int rc, n = sqlite3_column_count(st);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			for (int i = 0; i < n; i++) {
+				const unsigned char *v =
+				    sqlite3_column_text(st, i);
+				if (i)
+					buf_putc(out, '\t');
+				buf_puts(out, v ? (const char *)v : "\\N");
+			}
+			buf_putc(out, '\n');
+		}
+		if (rc != SQLITE_DONE)
+			store_fail(s, "dump", d);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
