@@ -1,0 +1,24 @@
+/*
+ * context.h -- private to the site stage: the JSON contexts of the
+ * templates (jansson).  Each returns a new reference the caller releases
+ * with json_decref.
+ */
+#ifndef FOLIO_SITE_CONTEXT_H
+#define FOLIO_SITE_CONTEXT_H
+
+#include <jansson.h>
+
+#include "internal.h"
+
+/* "../../" for the page a/b; "" for NULL (the site root). Caller frees. */
+char *site_root_for(const char *id);
+/* site, root, page_title, canonical (when base_url is set), build. */
+json_t *site_context_base(const struct site *s, const char *root,
+    const char *title, const char *path);
+/* The `page` object of concept.mustache for s->pages[index]. */
+json_t *site_context_page(const struct site *s, size_t index,
+    const char *root);
+/* domains, page_count, domain_count of index.mustache. */
+json_t *site_context_index(const struct site *s, const char *root);
+
+#endif
