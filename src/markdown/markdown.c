@@ -23,6 +23,7 @@ const char *const md_standard_sections[4] = {"Intuition", "Math", "Code",
 
 struct md_priv {
 	cmark_parser *parser;
+	cmark_syntax_extension *math;  /* ours, freed with the doc */
 	cmark_node *root;
 	char *text;          /* the body after the math pre-pass */
 	size_t text_len;
@@ -33,7 +34,7 @@ struct md_priv {
 static const int parse_options = CMARK_OPT_FOOTNOTES |
 	CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 
-static cmark_parser *parser_new(void)
+static cmark_parser *parser_new(cmark_syntax_extension *math)
 {
 	static const char *const exts[] = {"table", "strikethrough",
 		"autolink", "tagfilter", "tasklist"};
@@ -44,8 +45,7 @@ static cmark_parser *parser_new(void)
 		if (e)
 			cmark_parser_attach_syntax_extension(parser, e);
 	}
-	cmark_parser_attach_syntax_extension(parser,
-	    mathsyntax_extension_new());
+	cmark_parser_attach_syntax_extension(parser, math);
 	return parser;
 }
 
@@ -202,9 +202,8 @@ static void found_math_block(struct finder *f, cmark_node *n,
 	m->tex = xstrdup(cmark_node_get_literal(n));
 	m->display = 1;
 	m->id = id ? xstrdup(id) : NULL;
-	m->line = file_line(f->doc, cmark_node_get_start_line(n)) + 1;
-	m->col = cmark_node_get_start_column(n);
 	m->node = n;
+	md_math_locate(f->doc, m, 0, &m->line, &m->col);
 }
 
 static void found_math_inline(struct finder *f, cmark_node *n, int kind)
@@ -214,11 +213,7 @@ static void found_math_inline(struct finder *f, cmark_node *n, int kind)
 	m->tex = xstrdup(cmark_node_get_literal(n));
 	m->display = kind == 2;
 	m->node = n;
-	int line = 1, col = 1;
-	mathsyntax_locate(doc->page->body, doc->page->body_len, n, 0, &line,
-	    &col);
-	m->line = file_line(doc, line);
-	m->col = col;
+	md_math_locate(doc, m, 0, &m->line, &m->col);
 }
 
 /* The block after n, skipping nothing: a witness's output block must come
@@ -452,7 +447,8 @@ struct md_doc *md_parse(const struct page *p, struct diags *d)
 	doc->priv = priv;
 	priv->text = mathsyntax_prepass(p->body, p->body_len,
 	    &priv->text_len);
-	priv->parser = parser_new();
+	priv->math = mathsyntax_extension_new();
+	priv->parser = parser_new(priv->math);
 	cmark_parser_feed(priv->parser, priv->text, priv->text_len);
 	priv->root = cmark_parser_finish(priv->parser);
 	struct finder f = {.doc = doc, .d = d};
@@ -664,30 +660,19 @@ void md_render(struct md_doc *doc)
 void md_math_locate(const struct md_doc *doc, const struct md_math *m,
     size_t off, int *line, int *col)
 {
+	int l = 1, c = 1;
 	*line = m->line;
 	*col = m->col;
-	if (!m->node || cmark_node_get_type(m->node) != CMARK_NODE_CODE_BLOCK) {
-		if (m->node) {
-			int l, c;
-			mathsyntax_locate(doc->page->body, doc->page->body_len,
-			    m->node, off, &l, &c);
-			*line = file_line(doc, l);
-			*col = c;
-		}
+	if (!m->node)
 		return;
-	}
-	/* A ```math block: its lines are the file's lines, indented by the
-	 * fence's column. */
-	const char *t = m->tex;
-	int l = m->line;
-	const char *ls = t;
-	for (size_t i = 0; i < off && t[i]; i++)
-		if (t[i] == '\n') {
-			l++;
-			ls = t + i + 1;
-		}
-	*line = l;
-	*col = m->col + utf8_columns(ls, (size_t)(t + off - ls));
+	if (cmark_node_get_type(m->node) == CMARK_NODE_CODE_BLOCK)
+		mathsyntax_locate_block(doc->page->body, doc->page->body_len,
+		    m->node, off, &l, &c);
+	else
+		mathsyntax_locate(doc->page->body, doc->page->body_len,
+		    m->node, off, &l, &c);
+	*line = file_line(doc, l);
+	*col = c;
 }
 
 void md_free(struct md_doc *doc)
@@ -718,6 +703,7 @@ void md_free(struct md_doc *doc)
 	if (priv) {
 		cmark_node_free(priv->root);
 		cmark_parser_free(priv->parser);
+		mathsyntax_extension_free(priv->math);
 		free(priv->text);
 		free(priv);
 	}

@@ -633,3 +633,79 @@ json_t *site_context_index(const struct site *s, const char *root)
 	set_int(ctx, "domain_count", (long)json_array_size(domains));
 	return ctx;
 }
+
+/* ---- JSON-LD */
+
+/* Dumps v as JSON safe inside a <script> element: '<', '>' and '&' can
+ * only occur inside JSON strings, where \u escapes mean the same. */
+static char *script_json(const json_t *v)
+{
+	char *raw = json_dumps(v, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	struct buf b = {0};
+	for (const char *p = raw; *p; p++) {
+		if (*p == '<')
+			buf_puts(&b, "\\u003c");
+		else if (*p == '>')
+			buf_puts(&b, "\\u003e");
+		else if (*p == '&')
+			buf_puts(&b, "\\u0026");
+		else
+			buf_putc(&b, *p);
+	}
+	free(raw);
+	return buf_detach(&b);
+}
+
+static const char *const rating_names[] = {"Substantively reviewed",
+	"Source checked", "Metadata only"};
+
+void site_context_add_jsonld(const struct site *s, size_t index,
+    json_t *ctx)
+{
+	const struct page *p = s->pages[index];
+	const char *base = s->config->base_url;
+	char *url = xasprintf("%s/%s/", base, p->id);
+	json_t *graph = json_array();
+	json_t *article = json_object();
+	set_str(article, "@type", "LearningResource");
+	set_str(article, "name", p->meta.title);
+	set_str(article, "description", p->meta.summary);
+	set_str(article, "about", p->meta.domain);
+	set_str(article, "url", url);
+	json_array_append_new(graph, article);
+	for (size_t i = 0; i < p->meta.nclaims; i++) {
+		const struct page_claim *c = &p->meta.claims[i];
+		const struct page_review *r = review_of(p, c->id.s);
+		char pin[13];
+		page_claim_pin(c, pin);
+		if (!r || strcmp(r->pin.s, pin))
+			continue;  /* only current reviews are published */
+		json_t *cr = json_object(), *rating = json_object(),
+		    *author = json_object();
+		char *curl = xasprintf("%s#claim-%s", url, c->id.s);
+		set_str(cr, "@type", "ClaimReview");
+		set_str(cr, "claimReviewed", c->text.s);
+		set_str(cr, "url", curl);
+		set_str(cr, "datePublished", r->date);
+		set_str(author, "@type", "Person");
+		set_str(author, "name", r->reviewer);
+		set(cr, "author", author);
+		set_str(rating, "@type", "Rating");
+		set_str(rating, "alternateName", rating_names[r->level]);
+		set(cr, "reviewRating", rating);
+		set_str(cr, "reviewBody", r->summary);
+		free(curl);
+		json_array_append_new(graph, cr);
+	}
+	json_t *doc = json_object();
+	set_str(doc, "@context", "https://schema.org");
+	set(doc, "@graph", graph);
+	char *js = script_json(doc);
+	char *html = xasprintf("<script type=\"application/ld+json\">%s"
+	    "</script>", js);
+	set_str(ctx, "jsonld_html", html);
+	free(html);
+	free(js);
+	json_decref(doc);
+	free(url);
+}

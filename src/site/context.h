@@ -21,4 +21,10 @@ json_t *site_context_page(const struct site *s, size_t index,
 /* domains, page_count, domain_count of index.mustache. */
 json_t *site_context_index(const struct site *s, const char *root);
 
+/* Sets jsonld_html in ctx: a <script type="application/ld+json"> with the
+ * page as a LearningResource and a ClaimReview for each claim whose review
+ * is current, escaped so that no text can close the element. */
+void site_context_add_jsonld(const struct site *s, size_t index,
+    json_t *ctx);
+
 #endif

@@ -39,4 +39,22 @@ const char **site_page_ids(const struct site *s);
  * cycle.  Returns the number of errors added. */
 size_t site_check_graph(const struct site *s, struct diags *d);
 
+/* assets.c: the hero images exist (errors); copies the theme's static/,
+ * KaTeX's CSS and fonts, and the media files of content/ into out. */
+size_t site_check_media(const struct site *s, struct diags *d);
+int site_copy_assets(const struct site *s, const char *out, struct diags *d);
+
+/* math_step.c: every formula of every page typeset by KaTeX (from the
+ * cache when it can); a TeX error is located in its page.  Returns -1 when
+ * KaTeX could not run at all (a diagnostic says what to install). */
+int site_render_math(struct site *s, struct diags *d);
+/* Copies KaTeX's CSS and fonts into dest (math_step.c knows where KaTeX
+ * is).  Returns 0 or -1. */
+int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
+
+/* extras.c: the site-wide pages and files beyond the concept pages and
+ * the catalogue: sitemap.xml, the Atom feed.  Returns 0 or -1. */
+int site_write_extras(struct site *s, const void *render_set,
+    const char *out, struct diags *d);
+
 #endif

@@ -1,0 +1,68 @@
+/*
+ * assets.c -- the files a site needs beside its pages: the hero images
+ * and other media under content/, the theme's static/ folder, and KaTeX's
+ * stylesheet and fonts (so that no page loads anything from another host).
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* content/<folder of the page>/<image> */
+static char *hero_path(const struct page *p)
+{
+	const char *slash = strrchr(p->id, '/');
+	if (!slash)
+		return xasprintf("content/%s", p->meta.hero_image);
+	return xasprintf("content/%.*s/%s", (int)(slash - p->id), p->id,
+	    p->meta.hero_image);
+}
+
+size_t site_check_media(const struct site *s, struct diags *d)
+{
+	size_t errors = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (!p->meta.hero_image)
+			continue;
+		char *path = hero_path(p);
+		if (strstr(p->meta.hero_image, "..") ||
+		    p->meta.hero_image[0] == '/' || !path_exists(path)) {
+			diags_add(d, DIAG_ERROR, p->path, p->meta.hero_line,
+			    p->meta.hero_col, "page", "hero image `%s` not "
+			    "found (looked for %s)", p->meta.hero_image, path);
+			errors++;
+		}
+		free(path);
+	}
+	return errors;
+}
+
+int site_copy_assets(const struct site *s, const char *out, struct diags *d)
+{
+	for (size_t i = 0; i < s->nmedia; i++) {
+		char *from = path_join("content", s->media[i]);
+		char *to = path_join(out, s->media[i]);
+		char *slash = strrchr(to, '/');
+		*slash = '\0';
+		int r = dir_make(to);
+		*slash = '/';
+		if (r == 0)
+			r = file_copy(from, to, d, "site");
+		free(from);
+		free(to);
+		if (r != 0)
+			return -1;
+	}
+	char *stat = path_join(s->templates, "static");
+	char *dest = path_join(out, "static");
+	int r = path_is_dir(stat) ? dir_copy(stat, dest, d, "site") : 0;
+	free(stat);
+	if (r == 0) {
+		char *kdir = path_join(dest, "katex");
+		r = site_copy_katex(s, kdir, d);
+		free(kdir);
+	}
+	free(dest);
+	return r;
+}

@@ -1,0 +1,329 @@
+/*
+ * build.c -- folio build and folio check: load, verify, render, and swap
+ * the new output in only when everything succeeded.
+ *
+ * Divisions: finding folio's own files, verification (the steps in
+ * order), writing pages in parallel, the output swap, the commands.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "render/render.h"
+
+/* ---- finding folio's own files */
+
+/* folio's share folder holds templates/ (the default theme) and KaTeX.
+ * In the source tree the executable is build/folio and the share folder
+ * is the tree itself; once installed it is $(PREFIX)/share/folio. */
+static char *find_share(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			char *tree = xasprintf("%s/..", exe);
+			char *probe = xasprintf("%s/templates/concept.mustache",
+			    tree);
+			int ok = path_exists(probe);
+			free(probe);
+			if (ok) {
+				char *real = realpath(tree, NULL);
+				free(tree);
+				if (real)
+					return real;
+			} else {
+				free(tree);
+			}
+		}
+	}
+#ifdef FOLIO_SHARE
+	return xstrdup(FOLIO_SHARE);
+#else
+	return xstrdup("/usr/local/share/folio");
+#endif
+}
+
+static char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return xstrdup(path);
+	return path_join(cwd, path);
+}
+
+/* ---- verification */
+
+/* Counts the errors, and with --strict the warnings, that fail a build. */
+static size_t failures(const struct site_opts *o, const struct diags *d)
+{
+	return diags_count(d, DIAG_ERROR) +
+	    (o->strict ? diags_count(d, DIAG_WARNING) : 0);
+}
+
+static int verify(struct site *s, struct diags *d)
+{
+	if (site_load(s, d) || !s->config)
+		return -1;
+	site_check_graph(s, d);
+	site_check_media(s, d);
+	if (site_render_math(s, d) != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- writing pages in parallel */
+
+struct writer {
+	struct site *s;
+	const struct render_set *rs;
+	const char *out;
+	size_t next;              /* next page index to take */
+	pthread_mutex_t lock;
+	struct diags d;           /* merged from the threads */
+	int failed;
+};
+
+static int write_html(const char *dir, const char *rel, const char *html,
+    size_t len, struct diags *d)
+{
+	char *folder = rel ? path_join(dir, rel) : xstrdup(dir);
+	char *path = path_join(folder, "index.html");
+	int r = -1;
+	if (dir_make(folder) != 0)
+		diags_add(d, DIAG_ERROR, folder, 0, 0, "site",
+		    "cannot create folder: %s", strerror(errno));
+	else
+		r = file_write(path, html, len, d, "site");
+	free(path);
+	free(folder);
+	return r;
+}
+
+/* Renders template `name` with the base context plus `extra` merged in
+ * (extra is consumed), into out/<rel>/index.html (rel NULL: the root).
+ * file overrides the file name ("404.html"). */
+static int write_template(struct site *s, const struct render_set *rs,
+    const char *out, const char *rel, const char *file, const char *name,
+    const char *title, json_t *extra, struct diags *d)
+{
+	char *root = site_root_for(rel);
+	char *canon = rel ? xasprintf("%s/", rel) : xstrdup("");
+	json_t *ctx = site_context_base(s, root, title, canon);
+	json_object_update(ctx, extra);
+	json_decref(extra);
+	struct buf html = {0};
+	int r = render_run(rs, name, ctx, &html, d);
+	if (r == 0) {
+		if (file) {
+			char *path = path_join(out, file);
+			r = file_write(path, html.data, html.len, d, "site");
+			free(path);
+		} else {
+			r = write_html(out, rel, html.data, html.len, d);
+		}
+	}
+	buf_free(&html);
+	json_decref(ctx);
+	free(canon);
+	free(root);
+	return r;
+}
+
+static void *write_pages(void *arg)
+{
+	struct writer *w = arg;
+	struct diags d = {0};
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		size_t i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->s->npages)
+			break;
+		struct page *p = w->s->pages[i];
+		md_render(w->s->docs[i]);
+		char *root = site_root_for(p->id);
+		json_t *extra = json_object();
+		json_object_set_new(extra, "page",
+		    site_context_page(w->s, i, root));
+		site_context_add_jsonld(w->s, i, extra);
+		free(root);
+		if (write_template(w->s, w->rs, w->out, p->id, NULL, "concept",
+		    p->meta.title, extra, &d) != 0)
+			break;
+	}
+	pthread_mutex_lock(&w->lock);
+	if (diags_count(&d, DIAG_ERROR))
+		w->failed = 1;
+	diags_move(&w->d, &d);
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static int jobs_for(const struct site_opts *o)
+{
+	if (o->jobs > 0)
+		return o->jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+static int write_site(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d)
+{
+	struct writer w = {.s = s, .rs = rs, .out = out};
+	pthread_mutex_init(&w.lock, NULL);
+	int jobs = jobs_for(s->opts);
+	if ((size_t)jobs > s->npages)
+		jobs = s->npages ? (int)s->npages : 1;
+	pthread_t *threads = xcalloc((size_t)jobs, sizeof *threads);
+	for (int i = 0; i < jobs; i++)
+		pthread_create(&threads[i], NULL, write_pages, &w);
+	for (int i = 0; i < jobs; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	pthread_mutex_destroy(&w.lock);
+	diags_move(d, &w.d);
+	if (w.failed)
+		return -1;
+	if (write_template(s, rs, out, NULL, NULL, "index", s->config->title,
+	    site_context_index(s, ""), d) != 0)
+		return -1;
+	if (render_set_has(rs, "404") && write_template(s, rs, out, NULL,
+	    "404.html", "404", "Not found", json_object(), d) != 0)
+		return -1;
+	if (site_write_extras(s, rs, out, d) != 0)
+		return -1;
+	return site_copy_assets(s, out, d);
+}
+
+/* ---- the output swap */
+
+/* Moves staged into place as out: out becomes out.old-PID first and is
+ * removed only once staged is in place, so a failure at any step leaves
+ * either the old or the new site whole. */
+static int swap_in(const char *staged, const char *out, struct diags *d)
+{
+	char *old = xasprintf("%s.old-%ld", out, (long)getpid());
+	int had = path_exists(out);
+	int r = 0;
+	if (had && rename(out, old) != 0) {
+		diags_add(d, DIAG_ERROR, out, 0, 0, "site",
+		    "cannot move the previous site aside: %s", strerror(errno));
+		r = -1;
+	} else if (rename(staged, out) != 0) {
+		diags_add(d, DIAG_ERROR, out, 0, 0, "site",
+		    "cannot move the new site into place: %s", strerror(errno));
+		if (had)
+			rename(old, out);
+		r = -1;
+	} else if (had) {
+		dir_remove(old);
+	}
+	free(old);
+	return r;
+}
+
+/* ---- the commands */
+
+static int enter(const struct site_opts *o, struct site *s, char **out,
+    struct diags *d)
+{
+	memset(s, 0, sizeof *s);
+	s->opts = o;
+	s->share = o->share ? absolute(o->share) : find_share();
+	*out = o->out ? absolute(o->out) : NULL;
+	char *theme = o->templates ? absolute(o->templates) : NULL;
+	if (o->dir && chdir(o->dir) != 0) {
+		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "site",
+		    "cannot enter the site folder: %s", strerror(errno));
+		free(theme);
+		return -1;
+	}
+	if (!*out)
+		*out = absolute("build/site");
+	if (!theme)
+		theme = path_is_dir("templates") ? absolute("templates")
+		    : path_join(s->share, "templates");
+	s->templates = theme;
+	return 0;
+}
+
+static int finish(const struct site_opts *o, struct diags *d, int system)
+{
+	if (o->strict)
+		for (size_t i = 0; i < d->nitems; i++)
+			if (d->items[i].level == DIAG_WARNING)
+				d->items[i].level = DIAG_ERROR;
+	if (system)
+		return 2;
+	return diags_count(d, DIAG_ERROR) ? 1 : 0;
+}
+
+int site_build(const struct site_opts *o, struct diags *d)
+{
+	struct site s;
+	char *out = NULL;
+	if (enter(o, &s, &out, d) != 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int system = 0;
+	struct render_set *rs = render_set_new();
+	if (verify(&s, d) != 0 || failures(o, d))
+		goto done;
+	if (render_set_load_dir(rs, s.templates, d) != 0)
+		goto done;
+	char *staged = xasprintf("%s.new-%ld", out, (long)getpid());
+	dir_remove(staged);
+	if (dir_make(staged) != 0) {
+		diags_add(d, DIAG_ERROR, staged, 0, 0, "site",
+		    "cannot create the output folder: %s", strerror(errno));
+		system = 1;
+	} else if (write_site(&s, rs, staged, d) != 0 ||
+	    swap_in(staged, out, d) != 0) {
+		system = 1;
+	}
+	dir_remove(staged);
+	free(staged);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!o->quiet && !diags_count(d, DIAG_ERROR))
+		fprintf(stderr, "folio: built %zu pages into %s in %.0f ms\n",
+		    s.npages, out, (t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
+done:
+	render_set_free(rs);
+	site_free(&s);
+	free(out);
+	return finish(o, d, system);
+}
+
+int site_check(const struct site_opts *o, struct diags *d)
+{
+	struct site s;
+	char *out = NULL;
+	if (enter(o, &s, &out, d) != 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
+	verify(&s, d);
+	site_free(&s);
+	free(out);
+	return finish(o, d, 0);
+}

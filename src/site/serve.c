@@ -1,0 +1,207 @@
+/*
+ * serve.c -- folio serve: a local preview on 127.0.0.1 with libmicrohttpd.
+ * It builds the site, serves the output folder, and rebuilds when a file
+ * under content/, sources/ or templates/ changes; every HTML page it
+ * serves carries a small script that polls /__folio/build and reloads the
+ * page when the build number moves.  A failed rebuild keeps the previous
+ * site (folio build's guarantee) and prints its diagnostics.
+ */
+#include "internal.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char reload_script[] =
+    "<script>(function(){var b=null;setInterval(function(){"
+    "fetch('/__folio/build').then(function(r){return r.text()})"
+    ".then(function(t){if(b!==null&&t!==b)location.reload();b=t})"
+    ".catch(function(){})},700)})()</script>";
+
+struct server {
+	char *root;            /* the output folder */
+	volatile long build;   /* bumps after each successful build */
+};
+
+/* The newest modification time under path (recursively). */
+static time_t newest(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	time_t t = st.st_mtime;
+	if (!S_ISDIR(st.st_mode))
+		return t;
+	DIR *dir = opendir(path);
+	if (!dir)
+		return t;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *child = path_join(path, e->d_name);
+		time_t c = newest(child);
+		if (c > t)
+			t = c;
+		free(child);
+	}
+	closedir(dir);
+	return t;
+}
+
+/* When the site's inputs last changed. */
+static time_t changed_at(void)
+{
+	static const char *const inputs[] = {"content", "sources", "templates"};
+	time_t t = 0;
+	for (size_t i = 0; i < 3; i++) {
+		time_t x = newest(inputs[i]);
+		if (x > t)
+			t = x;
+	}
+	return t;
+}
+
+static const char *mime(const char *path)
+{
+	static const char *const types[][2] = {
+		{".html", "text/html; charset=utf-8"}, {".css", "text/css"},
+		{".js", "text/javascript"}, {".json", "application/json"},
+		{".svg", "image/svg+xml"}, {".png", "image/png"},
+		{".jpg", "image/jpeg"}, {".woff2", "font/woff2"},
+		{".woff", "font/woff"}, {".ttf", "font/ttf"},
+		{".xml", "application/xml"}, {".wasm", "application/wasm"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (str_ends(path, types[i][0]))
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
+    const char *type, void *data, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+    const char *url, const char *method, const char *version,
+    const char *upload, size_t *upload_len, void **state)
+{
+	struct server *sv = cls;
+	(void)version; (void)upload; (void)upload_len; (void)state;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return reply(c, 405, "text/plain", xstrdup("method not allowed"),
+		    18);
+	if (!strcmp(url, "/__folio/build")) {
+		char *s = xasprintf("%ld", sv->build);
+		return reply(c, 200, "text/plain", s, strlen(s));
+	}
+	if (strstr(url, "..") || url[0] != '/')
+		return reply(c, 403, "text/plain", xstrdup("forbidden"), 9);
+	char *path = xasprintf("%s%s%s", sv->root, url,
+	    url[strlen(url) - 1] == '/' ? "index.html" : "");
+	if (path_is_dir(path)) {
+		char *p2 = xasprintf("%s/index.html", path);
+		free(path);
+		path = p2;
+	}
+	char *data;
+	size_t len;
+	struct diags d = {0};
+	unsigned code = 200;
+	if (file_read(path, &data, &len, &d, "serve") != 0) {
+		free(path);
+		path = xasprintf("%s/404.html", sv->root);
+		diags_free(&d);
+		code = 404;
+		if (file_read(path, &data, &len, &d, "serve") != 0) {
+			data = xstrdup("not found");
+			len = 9;
+			free(path);
+			path = xstrdup("x.txt");
+		}
+	}
+	diags_free(&d);
+	const char *type = mime(path);
+	if (str_ends(path, ".html")) {
+		char *body = strstr(data, "</body>");
+		struct buf b = {0};
+		buf_put(&b, data, body ? (size_t)(body - data) : len);
+		buf_puts(&b, reload_script);
+		if (body)
+			buf_puts(&b, body);
+		free(data);
+		len = b.len;
+		data = buf_detach(&b);
+	}
+	free(path);
+	return reply(c, code, type, data, len);
+}
+
+int site_serve(const struct site_opts *o, int port, struct diags *d)
+{
+	struct site_opts bo = *o;
+	bo.quiet = 0;
+	if (o->dir && chdir(o->dir) != 0) {
+		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "serve",
+		    "cannot enter the site folder");
+		return 2;
+	}
+	bo.dir = NULL;
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return 2;
+	struct server sv = {0};
+	sv.root = o->out ? xstrdup(o->out) : path_join(cwd, "build/site");
+	bo.out = sv.root;
+	int status = site_build(&bo, d);
+	diags_print(stderr, d);
+	diags_free(d);
+	/* Loopback only: a preview is not a public server. */
+	struct sockaddr_in addr = {0};
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	    (uint16_t)port, NULL, NULL, handle, &sv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
+	if (!daemon) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
+		    "cannot listen on port %d", port);
+		free(sv.root);
+		return 2;
+	}
+	fprintf(stderr, "folio: serving %s on http://localhost:%d/ "
+	    "(Ctrl-C stops)\n", sv.root, port);
+	time_t seen = changed_at();
+	if (status == 0)
+		sv.build++;
+	for (;;) {
+		usleep(400 * 1000);
+		time_t now = changed_at();
+		if (now <= seen)
+			continue;
+		seen = now;
+		if (site_build(&bo, d) == 0)
+			sv.build++;
+		diags_print(stderr, d);
+		diags_free(d);
+	}
+	MHD_stop_daemon(daemon);
+	free(sv.root);
+	return 0;
+}
