@@ -1,0 +1,485 @@
+/*
+ * pool.c -- the KaTeX worker pool: Node processes that render TeX.
+ *
+ * Divisions:
+ *   checks    finding node, KaTeX and the worker script before starting
+ *   workers   spawning a worker, its hello line, stopping it
+ *   render    the poll loop that feeds formulas and reads results
+ *
+ * Each worker gets its requests on a socket (so that writing to a worker
+ * that died gives EPIPE, with MSG_NOSIGNAL, instead of SIGPIPE) and answers
+ * on a pipe.  The protocol is described in katex-worker.js.
+ */
+#include "math/math.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define WINDOW 64            /* formulas in flight per worker */
+#define HELLO_TIMEOUT_MS 30000
+#define STALL_TIMEOUT_MS 60000
+
+struct worker {
+	pid_t pid;        /* 0 when not running */
+	int wfd;          /* requests: our end of the socket, or -1 */
+	int rfd;          /* answers: read end of the pipe, or -1 */
+	struct buf out;   /* request bytes not yet written */
+	size_t out_off;   /* bytes of out already written */
+	struct buf in;    /* answer bytes read and not yet parsed */
+	size_t *fly;      /* indices of the items in flight, oldest first */
+	size_t nfly;
+};
+
+struct math_pool {
+	char *node, *worker, *katex_dir, *macros;  /* copies of the options */
+	char *version;           /* from the workers' hello */
+	struct worker *w;
+	int nw;
+	pthread_mutex_t lock;    /* one render at a time */
+};
+
+/* ---- checks */
+
+/* The executable name is found when it holds a '/' and is executable, or
+ * when some PATH entry holds it. */
+static int exe_found(const char *name)
+{
+	const char *path = getenv("PATH"), *p;
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0;
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path;;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *f = xasprintf("%.*s/%s", (int)n, n ? p : ".", name);
+		int ok = access(f, X_OK) == 0 && !path_is_dir(f);
+		free(f);
+		if (ok)
+			return 1;
+		if (!e)
+			return 0;
+		p = e + 1;
+	}
+}
+
+/* ---- workers */
+
+static void worker_stop(struct worker *w, int force)
+{
+	if (w->wfd >= 0)
+		close(w->wfd);
+	if (w->rfd >= 0)
+		close(w->rfd);
+	w->wfd = w->rfd = -1;
+	if (w->pid > 0) {
+		int status, waited = 0;
+		if (force)
+			kill(w->pid, SIGKILL);
+		while (waitpid(w->pid, &status, WNOHANG) == 0) {
+			if (waited >= 2000) {
+				kill(w->pid, SIGKILL);
+				waitpid(w->pid, &status, 0);
+				break;
+			}
+			struct timespec ts = {0, 5 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+			waited += 5;
+		}
+	}
+	w->pid = 0;
+	w->out.len = w->out_off = 0;
+	w->in.len = 0;
+	w->nfly = 0;
+}
+
+/* Reads until buffer b holds a complete hello ("K ver\n" or "X len\nmsg").
+ * Returns 1 when complete, 0 on EOF or timeout. */
+static int hello_read(struct worker *w)
+{
+	for (;;) {
+		char *nl = w->in.len ? memchr(w->in.data, '\n', w->in.len) : NULL;
+		if (nl && w->in.data[0] == 'K')
+			return 1;
+		if (nl && w->in.data[0] == 'X') {
+			size_t need = strtoul(w->in.data + 2, NULL, 10);
+			if (w->in.len - (size_t)(nl + 1 - w->in.data) >= need)
+				return 1;
+		} else if (nl) {
+			return 0;
+		}
+		struct pollfd pf = {w->rfd, POLLIN, 0};
+		int r = poll(&pf, 1, HELLO_TIMEOUT_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		char chunk[4096];
+		ssize_t k = read(w->rfd, chunk, sizeof chunk);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0)
+			return 0;
+		buf_put(&w->in, chunk, (size_t)k);
+	}
+}
+
+/* Starts worker w and reads its hello.  Returns 0, or -1 with a
+ * diagnostic. */
+static int worker_start(struct math_pool *p, struct worker *w,
+    struct diags *d)
+{
+	int sv[2] = {-1, -1}, pv[2] = {-1, -1}, rc;
+	posix_spawn_file_actions_t fa;
+	char *argv[5];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    pipe2(pv, O_CLOEXEC) != 0) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "cannot create a pipe for the KaTeX worker: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	argv[0] = p->node;
+	argv[1] = p->worker;
+	argv[2] = p->katex_dir;
+	argv[3] = p->macros;
+	argv[4] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, pv[1], 1);
+	rc = posix_spawnp(&w->pid, p->node, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	close(pv[1]);
+	sv[1] = pv[1] = -1;
+	if (rc != 0) {
+		w->pid = 0;
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "cannot start %s: %s; run `make deps`", p->node,
+		    strerror(rc));
+		goto fail;
+	}
+	w->wfd = sv[0];
+	w->rfd = pv[0];
+	fcntl(w->wfd, F_SETFL, fcntl(w->wfd, F_GETFL) | O_NONBLOCK);
+	fcntl(w->rfd, F_SETFL, fcntl(w->rfd, F_GETFL) | O_NONBLOCK);
+	w->in.len = 0;
+	if (!hello_read(w)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "the KaTeX worker (%s %s) did not start", p->node,
+		    p->worker);
+		worker_stop(w, 1);
+		return -1;
+	}
+	if (w->in.data[0] == 'X') {
+		char *msg = memchr(w->in.data, '\n', w->in.len) + 1;
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "the KaTeX worker failed to start: %s", msg);
+		worker_stop(w, 1);
+		return -1;
+	}
+	*(char *)memchr(w->in.data, '\n', w->in.len) = 0;
+	if (!p->version)
+		p->version = xstrdup(w->in.data + 2);
+	w->in.len = 0;
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (pv[i] >= 0)
+			close(pv[i]);
+	}
+	return -1;
+}
+
+/* A light check that macros_json is a JSON object: '{' ... '}'.  The
+ * worker parses it for real and reports a syntax error at start-up. */
+static int looks_like_object(const char *s)
+{
+	size_t n;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+	    s[n - 1] == '\r'))
+		n--;
+	return n >= 2 && s[0] == '{' && s[n - 1] == '}';
+}
+
+struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d)
+{
+	const char *node = o->node ? o->node : "node";
+	struct math_pool *p;
+	char *probe;
+	int ok;
+
+	if (!exe_found(node)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "%s not found; run `make deps`", node);
+		return NULL;
+	}
+	probe = path_join(o->katex_dir, "dist/katex.js");
+	ok = path_exists(probe);
+	free(probe);
+	if (!ok) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "KaTeX not installed (%s); run `npm ci`", o->katex_dir);
+		return NULL;
+	}
+	if (!o->worker || !path_exists(o->worker)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "KaTeX worker script not found (%s)",
+		    o->worker ? o->worker : "(none)");
+		return NULL;
+	}
+	if (o->macros_json && !looks_like_object(o->macros_json)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "KaTeX macros must be a JSON object");
+		return NULL;
+	}
+
+	p = xcalloc(1, sizeof *p);
+	p->node = xstrdup(node);
+	p->worker = xstrdup(o->worker);
+	p->katex_dir = xstrdup(o->katex_dir);
+	p->macros = xstrdup(o->macros_json ? o->macros_json : "{}");
+	p->nw = o->workers > 1 ? o->workers : 1;
+	p->w = xcalloc((size_t)p->nw, sizeof *p->w);
+	pthread_mutex_init(&p->lock, NULL);
+	for (int i = 0; i < p->nw; i++) {
+		p->w[i].wfd = p->w[i].rfd = -1;
+		p->w[i].fly = xmalloc(WINDOW * sizeof *p->w[i].fly);
+	}
+	for (int i = 0; i < p->nw; i++)
+		if (worker_start(p, &p->w[i], d) != 0) {
+			math_pool_free(p);
+			return NULL;
+		}
+	return p;
+}
+
+const char *math_pool_katex_version(const struct math_pool *p)
+{
+	return p->version;
+}
+
+void math_pool_free(struct math_pool *p)
+{
+	if (!p)
+		return;
+	/* Close every input first so that the workers exit in parallel. */
+	for (int i = 0; i < p->nw; i++)
+		if (p->w[i].wfd >= 0) {
+			close(p->w[i].wfd);
+			p->w[i].wfd = -1;
+		}
+	for (int i = 0; i < p->nw; i++) {
+		worker_stop(&p->w[i], 0);
+		buf_free(&p->w[i].out);
+		buf_free(&p->w[i].in);
+		free(p->w[i].fly);
+	}
+	pthread_mutex_destroy(&p->lock);
+	free(p->w);
+	free(p->node);
+	free(p->worker);
+	free(p->katex_dir);
+	free(p->macros);
+	free(p->version);
+	free(p);
+}
+
+/* ---- render */
+
+/* The state of one math_pool_render call. */
+struct job {
+	struct math_item *items;
+	size_t n;
+	size_t next;     /* next item never sent */
+	size_t *redo;    /* items to send again (their worker died) */
+	size_t nredo;
+	size_t done;
+};
+
+static void send_item(struct worker *w, struct job *j, size_t i)
+{
+	const char *tex = j->items[i].tex ? j->items[i].tex : "";
+	size_t len = strlen(tex);
+	buf_printf(&w->out, "R %zu %d %zu\n", i, j->items[i].display ? 1 : 0,
+	    len);
+	buf_put(&w->out, tex, len);
+	w->fly[w->nfly++] = i;
+}
+
+/* Parses every complete answer in w->in into its item.  Returns 0, or -1
+ * when the worker said something that is not the protocol. */
+static int parse_answers(struct worker *w, struct job *j)
+{
+	size_t at = 0;
+	while (at < w->in.len) {
+		char *s = w->in.data + at, *nl, *e;
+		size_t id, off = 0, len;
+		nl = memchr(s, '\n', w->in.len - at);
+		if (!nl)
+			break;
+		if ((s[0] != 'O' && s[0] != 'E') || s[1] != ' ')
+			return -1;
+		id = strtoul(s + 2, &e, 10);
+		if (s[0] == 'E')
+			off = strtoul(e, &e, 10);
+		len = strtoul(e, &e, 10);
+		if (e != nl)
+			return -1;
+		if (w->in.len - (size_t)(nl + 1 - w->in.data) < len)
+			break;
+		if (w->nfly == 0 || w->fly[0] != id || id >= j->n)
+			return -1;
+		struct math_item *it = &j->items[id];
+		if (s[0] == 'O') {
+			it->html = xstrndup(nl + 1, len);
+		} else {
+			it->error = xstrndup(nl + 1, len);
+			it->error_offset = off;
+		}
+		memmove(w->fly, w->fly + 1, --w->nfly * sizeof *w->fly);
+		j->done++;
+		at = (size_t)(nl + 1 - w->in.data) + len;
+	}
+	memmove(w->in.data, w->in.data + at, w->in.len - at);
+	w->in.len -= at;
+	return 0;
+}
+
+/* Describes how worker w ended (after worker_stop reaped it) and restarts
+ * it, putting its formulas back in the queue. */
+static int worker_restart(struct math_pool *p, struct worker *w,
+    struct job *j, int *deaths, struct diags *d)
+{
+	for (size_t k = 0; k < w->nfly; k++)
+		j->redo[j->nredo++] = w->fly[k];
+	w->nfly = 0;
+	worker_stop(w, 1);
+	if (++*deaths > 2 + p->nw) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+		    "KaTeX workers keep exiting (%d restarts); giving up",
+		    *deaths - 1);
+		return -1;
+	}
+	return worker_start(p, w, d);
+}
+
+static int render_locked(struct math_pool *p, struct job *j,
+    struct diags *d)
+{
+	struct pollfd *pf = xcalloc((size_t)p->nw * 2, sizeof *pf);
+	int deaths = 0, rc = -1;
+	char chunk[65536];
+
+	while (j->done < j->n) {
+		int nfds = 0, r;
+		for (int i = 0; i < p->nw; i++) {
+			struct worker *w = &p->w[i];
+			while (w->nfly < WINDOW && (j->nredo || j->next < j->n))
+				send_item(w, j, j->nredo ? j->redo[--j->nredo] :
+				    j->next++);
+			pf[nfds++] = (struct pollfd){w->rfd, POLLIN, 0};
+			pf[nfds++] = (struct pollfd){w->wfd,
+			    w->out_off < w->out.len ? POLLOUT : 0, 0};
+		}
+		r = poll(pf, (nfds_t)nfds, STALL_TIMEOUT_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "math", "poll: %s",
+			    strerror(errno));
+			goto out;
+		}
+		if (r == 0) {
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
+			    "KaTeX workers made no progress for %d s",
+			    STALL_TIMEOUT_MS / 1000);
+			for (int i = 0; i < p->nw; i++)
+				worker_stop(&p->w[i], 1);
+			goto out;
+		}
+		for (int i = 0; i < p->nw; i++) {
+			struct worker *w = &p->w[i];
+			int dead = 0;
+			if (pf[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP)) {
+				ssize_t k = send(w->wfd, w->out.data + w->out_off,
+				    w->out.len - w->out_off,
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+				if (k > 0) {
+					w->out_off += (size_t)k;
+					if (w->out_off == w->out.len)
+						w->out.len = w->out_off = 0;
+				} else if (k < 0 && errno != EAGAIN &&
+				    errno != EINTR) {
+					dead = 1;
+				}
+			}
+			if (!dead && pf[2 * i].revents & (POLLIN | POLLERR | POLLHUP)) {
+				ssize_t k = read(w->rfd, chunk, sizeof chunk);
+				if (k > 0) {
+					buf_put(&w->in, chunk, (size_t)k);
+					if (parse_answers(w, j) != 0)
+						dead = 1;
+				} else if (k == 0 || (errno != EAGAIN &&
+				    errno != EINTR)) {
+					dead = 1;
+				}
+			}
+			if (dead && worker_restart(p, w, j, &deaths, d) != 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(pf);
+	return rc;
+}
+
+int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
+    struct diags *d)
+{
+	struct job j = {items, n, 0, NULL, 0, 0};
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		items[i].html = items[i].error = NULL;
+		items[i].error_offset = 0;
+	}
+	if (n == 0)
+		return 0;
+	j.redo = xmalloc((size_t)p->nw * WINDOW * sizeof *j.redo);
+	pthread_mutex_lock(&p->lock);
+	for (int i = 0; i < p->nw; i++)
+		if (p->w[i].pid == 0 && worker_start(p, &p->w[i], d) != 0) {
+			pthread_mutex_unlock(&p->lock);
+			free(j.redo);
+			return -1;
+		}
+	rc = render_locked(p, &j, d);
+	/* After a failure, stale requests or answers may sit in the
+	 * buffers: start those workers afresh next time. */
+	if (rc != 0)
+		for (int i = 0; i < p->nw; i++)
+			worker_stop(&p->w[i], 1);
+	pthread_mutex_unlock(&p->lock);
+	free(j.redo);
+	return rc;
+}

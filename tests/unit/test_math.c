@@ -1,0 +1,408 @@
+/* test_math.c -- the KaTeX worker pool, the cache key, KaTeX's assets.
+ * Runs from the repository root: it uses node_modules/katex and
+ * src/math/katex-worker.js. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "math/math.h"
+#include "util/util.h"
+
+#define KATEX "node_modules/katex"
+#define WORKER "src/math/katex-worker.js"
+#define TMP "build/tests/tmp-math"
+
+static struct math_pool *pool_open(int workers, const char *macros,
+    const char *worker)
+{
+	struct math_opts o = {NULL, worker ? worker : WORKER, KATEX, macros,
+	    workers};
+	struct diags d = {0};
+	struct math_pool *p = math_pool_new(&o, &d);
+	if (!p) {
+		diags_print(stderr, &d);
+		fail_msg("math_pool_new failed");
+	}
+	assert_int_equal(d.nitems, 0);
+	diags_free(&d);
+	return p;
+}
+
+static void items_free(struct math_item *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].html);
+		free(it[i].error);
+	}
+}
+
+/* The version KaTeX's package.json states, read independently. */
+static char *katex_version_on_disk(void)
+{
+	char *json, *v, *e;
+	struct diags d = {0};
+	assert_int_equal(file_read(KATEX "/package.json", &json, NULL, &d,
+	    "test"), 0);
+	v = strstr(json, "\"version\"");
+	assert_non_null(v);
+	v = strchr(v + 9, '"') + 1;
+	e = strchr(v, '"');
+	v = xstrndup(v, (size_t)(e - v));
+	free(json);
+	return v;
+}
+
+static void test_render(void **state)
+{
+	struct math_pool *p = pool_open(1, NULL, NULL);
+	struct math_item it[] = {
+		{"x^2 + y_i", 0, NULL, NULL, 0},
+		{"\\frac{a}{b} < c", 1, NULL, NULL, 0},
+		{"\\text{caf\xc3\xa9} \\$", 0, NULL, NULL, 0},
+	};
+	struct diags d = {0};
+	char *v = katex_version_on_disk();
+	(void)state;
+	assert_string_equal(math_pool_katex_version(p), v);
+	assert_int_equal(math_pool_render(p, it, 3, &d), 0);
+	assert_int_equal(d.nitems, 0);
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(it[i].html);
+		assert_null(it[i].error);
+		assert_non_null(strstr(it[i].html, "<math"));
+		assert_non_null(strstr(it[i].html, "class=\"katex"));
+	}
+	assert_non_null(strstr(it[0].html, "<annotation encoding=\"application/x-tex\">x^2 + y_i</annotation>"));
+	assert_null(strstr(it[0].html, "katex-display"));
+	assert_non_null(strstr(it[1].html, "katex-display"));
+	assert_non_null(strstr(it[1].html, "display=\"block\""));
+	assert_non_null(strstr(it[1].html, "&lt;"));
+	assert_non_null(strstr(it[2].html, "caf\xc3\xa9"));
+	items_free(it, 3);
+	assert_int_equal(math_pool_render(p, it, 0, &d), 0);
+	free(v);
+	math_pool_free(p);
+	math_pool_free(NULL);
+}
+
+struct error_case {
+	const char *tex;
+	const char *message;
+	size_t offset;
+};
+
+static const struct error_case error_cases[] = {
+	{"a + \\foo b", "Undefined control sequence: \\foo", 4},
+	{"\\frac{a}{b", "Unexpected end of input in a macro argument, expected '}'", 10},
+	{"{a", "Expected '}', got 'EOF'", 2},
+	{"a}", "Expected 'EOF', got '}'", 1},
+	{"a^b^c", "Double superscript", 3},
+	{"x_1_2", "Double subscript", 3},
+	{"x^", "Expected group after '^'", 1},
+	{"\\left( x", "Expected '\\right', got 'EOF'", 8},
+	{"\xc3\xa9\xc3\xa9 + \\foo", "Undefined control sequence: \\foo", 7},
+	{"\\begin{foo} x \\end{foo}", "No such environment: foo", 6},
+};
+
+/* Each error comes back with KaTeX's message and the byte offset it blames;
+ * good formulas in the same batch are unaffected. */
+static void test_errors(void **state)
+{
+	enum { N = sizeof error_cases / sizeof *error_cases };
+	struct math_pool *p = pool_open(2, NULL, NULL);
+	struct math_item it[2 * N];
+	struct diags d = {0};
+	(void)state;
+	memset(it, 0, sizeof it);
+	for (size_t i = 0; i < N; i++) {
+		it[2 * i].tex = error_cases[i].tex;
+		it[2 * i + 1].tex = "a_i";
+	}
+	assert_int_equal(math_pool_render(p, it, 2 * N, &d), 0);
+	assert_int_equal(d.nitems, 0);
+	for (size_t i = 0; i < N; i++) {
+		struct math_item *e = &it[2 * i];
+		if (!e->error || strcmp(e->error, error_cases[i].message) != 0 ||
+		    e->error_offset != error_cases[i].offset)
+			fail_msg("error case %zu (%s): %s at %zu", i,
+			    error_cases[i].tex, e->error ? e->error : "(none)",
+			    e->error_offset);
+		assert_null(e->html);
+		assert_non_null(it[2 * i + 1].html);
+		assert_null(it[2 * i + 1].error);
+	}
+	items_free(it, 2 * N);
+	math_pool_free(p);
+}
+
+static void test_macros(void **state)
+{
+	struct math_pool *p = pool_open(1, "{\"\\\\RR\": \"\\\\mathbb{R}\", \"\\\\norm\": \"\\\\lVert #1 \\\\rVert\"}", NULL);
+	struct math_pool *plain = pool_open(1, NULL, NULL);
+	struct math_item it[] = {
+		{"x \\in \\RR", 0, NULL, NULL, 0},
+		{"\\norm{v}", 0, NULL, NULL, 0},
+		{"\\gdef\\leak{q} \\leak", 0, NULL, NULL, 0},
+		{"\\leak", 0, NULL, NULL, 0},
+	};
+	struct math_item it2[] = {{"x \\in \\RR", 0, NULL, NULL, 0}};
+	struct diags d = {0};
+	(void)state;
+	assert_int_equal(math_pool_render(p, it, 4, &d), 0);
+	assert_non_null(it[0].html);
+	assert_non_null(strstr(it[0].html, "mathvariant=\"double-struck\""));
+	assert_non_null(it[1].html);
+	assert_non_null(strstr(it[1].html, "\xe2\x88\xa5"));  /* U+2225 */
+	assert_non_null(it[2].html);
+	/* \gdef in one formula does not reach the next. */
+	assert_string_equal(it[3].error, "Undefined control sequence: \\leak");
+	assert_int_equal(math_pool_render(plain, it2, 1, &d), 0);
+	assert_string_equal(it2[0].error, "Undefined control sequence: \\RR");
+	assert_int_equal(it2[0].error_offset, 6);
+	items_free(it, 4);
+	items_free(it2, 1);
+	math_pool_free(p);
+	math_pool_free(plain);
+}
+
+/* Creating a pool that cannot work fails with one exact diagnostic. */
+static void expect_new_fails(const struct math_opts *o, const char *want)
+{
+	struct diags d = {0};
+	struct math_pool *p = math_pool_new(o, &d);
+	char *s;
+	assert_null(p);
+	assert_int_equal(d.nitems, 1);
+	s = diag_format(&d.items[0]);
+	assert_string_equal(s, want);
+	free(s);
+	diags_free(&d);
+}
+
+static void test_missing(void **state)
+{
+	struct math_opts o = {NULL, WORKER, KATEX, NULL, 1};
+	char *path = xstrdup(getenv("PATH") ? getenv("PATH") : "");
+	(void)state;
+
+	setenv("PATH", "/nonexistent-folio-test", 1);
+	expect_new_fails(&o, "folio: error: math: node not found; run `make deps`");
+	setenv("PATH", path, 1);
+	free(path);
+
+	o.node = "/nonexistent/node";
+	expect_new_fails(&o, "folio: error: math: /nonexistent/node not found; run `make deps`");
+	o.node = NULL;
+	o.katex_dir = "build/no-such-katex";
+	expect_new_fails(&o, "folio: error: math: KaTeX not installed (build/no-such-katex); run `npm ci`");
+	o.katex_dir = KATEX;
+	o.worker = "build/no-such-worker.js";
+	expect_new_fails(&o, "folio: error: math: KaTeX worker script not found (build/no-such-worker.js)");
+	o.worker = WORKER;
+	o.macros_json = "[\"\\\\R\"]";
+	expect_new_fails(&o, "folio: error: math: KaTeX macros must be a JSON object");
+	o.macros_json = "{\"\\\\R\": }";
+	{
+		struct diags d = {0};
+		assert_null(math_pool_new(&o, &d));
+		assert_int_equal(d.nitems, 1);
+		assert_true(str_starts(d.items[0].message,
+		    "the KaTeX worker failed to start: "));
+		diags_free(&d);
+	}
+}
+
+/* A big batch over two workers neither deadlocks nor loses a formula, and
+ * each answer lands on its own item. */
+static void test_big_batch(void **state)
+{
+	enum { N = 5000 };
+	struct math_pool *p = pool_open(2, NULL, NULL);
+	struct math_item *it = xcalloc(N, sizeof *it);
+	char **tex = xcalloc(N, sizeof *tex);
+	struct diags d = {0};
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		tex[i] = i % 97 == 0 ? xasprintf("x_{%zu} \\bad%c%c", i,
+		    'a' + (int)(i / 26 % 26), 'a' + (int)(i % 26))
+		    : xasprintf("\\sum_{k=1}^{%zu} \\frac{k^2}{%zu + x_k}", i, i + 1);
+		it[i].tex = tex[i];
+		it[i].display = (int)(i % 3 == 0);
+	}
+	assert_int_equal(math_pool_render(p, it, N, &d), 0);
+	for (size_t i = 0; i < N; i++) {
+		char want[64];
+		if (i % 97 == 0) {
+			snprintf(want, sizeof want,
+			    "Undefined control sequence: \\bad%c%c",
+			    'a' + (int)(i / 26 % 26), 'a' + (int)(i % 26));
+			assert_string_equal(it[i].error, want);
+			assert_int_equal(it[i].error_offset,
+			    strstr(tex[i], "\\bad") - tex[i]);
+			continue;
+		}
+		assert_non_null(it[i].html);
+		snprintf(want, sizeof want, "<mn>%zu</mn>", i + 1);
+		assert_non_null(strstr(it[i].html, want));
+		assert_int_equal(strstr(it[i].html, "katex-display") != NULL,
+		    i % 3 == 0);
+	}
+	items_free(it, N);
+	for (size_t i = 0; i < N; i++)
+		free(tex[i]);
+	free(tex);
+	free(it);
+	math_pool_free(p);
+}
+
+static void write_script(const char *path, const char *text)
+{
+	struct diags d = {0};
+	assert_int_equal(dir_make(TMP), 0);
+	assert_int_equal(file_write(path, text, strlen(text), &d, "test"), 0);
+}
+
+/* A worker that is killed once in the middle of a batch is restarted and
+ * its formulas are sent again. */
+static void test_worker_dies_once(void **state)
+{
+	enum { N = 600 };
+	const char *marker = TMP "/died";
+	struct math_item it[N];
+	struct diags d = {0};
+	struct math_pool *p;
+	(void)state;
+	write_script(TMP "/dies-once.js",
+	    "const fs = require('fs');\n"
+	    "process.stdin.once('data', () => {\n"
+	    "  try { fs.writeFileSync(process.env.FOLIO_TEST_MARKER, 'x', {flag: 'wx'}); }\n"
+	    "  catch (e) { return; }\n"
+	    "  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 5);\n"
+	    "});\n"
+	    "require(require('path').resolve('" WORKER "'));\n");
+	unlink(marker);
+	setenv("FOLIO_TEST_MARKER", marker, 1);
+	p = pool_open(2, NULL, TMP "/dies-once.js");
+	memset(it, 0, sizeof it);
+	for (size_t i = 0; i < N; i++)
+		it[i].tex = i % 2 ? "\\sqrt{x^2+y^2}" : "\\int_0^1 f";
+	assert_int_equal(math_pool_render(p, it, N, &d), 0);
+	assert_int_equal(access(marker, F_OK), 0);
+	for (size_t i = 0; i < N; i++)
+		assert_non_null(it[i].html);
+	items_free(it, N);
+	math_pool_free(p);
+	unsetenv("FOLIO_TEST_MARKER");
+}
+
+/* A formula that kills every worker makes the call fail with a system
+ * diagnostic instead of hanging; the pool works again afterwards. */
+static void test_worker_keeps_dying(void **state)
+{
+	struct math_item it[3];
+	struct diags d = {0};
+	struct math_pool *p;
+	char *s;
+	(void)state;
+	write_script(TMP "/poison.js",
+	    "process.stdin.on('data', (c) => {\n"
+	    "  if (c.includes('\\\\poison')) process.kill(process.pid, 'SIGKILL');\n"
+	    "});\n"
+	    "require(require('path').resolve('" WORKER "'));\n");
+	p = pool_open(2, NULL, TMP "/poison.js");
+	memset(it, 0, sizeof it);
+	it[0].tex = "a";
+	it[1].tex = "\\poison";
+	it[2].tex = "b";
+	assert_int_equal(math_pool_render(p, it, 3, &d), -1);
+	assert_int_equal(d.nitems, 1);
+	s = diag_format(&d.items[0]);
+	assert_string_equal(s, "folio: error: math: KaTeX workers keep exiting (4 restarts); giving up");
+	free(s);
+	assert_null(it[1].html);
+	assert_null(it[1].error);
+	items_free(it, 3);
+	diags_free(&d);
+	it[1].tex = "c";
+	assert_int_equal(math_pool_render(p, it, 3, &d), 0);
+	assert_non_null(it[1].html);
+	items_free(it, 3);
+	math_pool_free(p);
+}
+
+static void test_cache_key(void **state)
+{
+	char a[65], b[65];
+	(void)state;
+	math_cache_key("x^2", 0, "{}", "0.19.1", a);
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
+	math_cache_key("x^2", 0, "{}", "0.19.1", b);
+	assert_string_equal(a, b);
+	math_cache_key("x^3", 0, "{}", "0.19.1", b);
+	assert_string_not_equal(a, b);
+	math_cache_key("x^2", 1, "{}", "0.19.1", b);
+	assert_string_not_equal(a, b);
+	math_cache_key("x^2", 0, "{\"\\\\R\":\"\\\\mathbb{R}\"}", "0.19.1", b);
+	assert_string_not_equal(a, b);
+	math_cache_key("x^2", 0, "{}", "0.16.9", b);
+	assert_string_not_equal(a, b);
+	/* Field boundaries cannot be shifted. */
+	math_cache_key("x", 0, "{}", "1", a);
+	math_cache_key("", 0, "{}x", "1", b);
+	assert_string_not_equal(a, b);
+	math_cache_key("x", 0, NULL, "1", a);
+	math_cache_key("x", 0, "", "1", b);
+	assert_string_equal(a, b);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void test_assets(void **state)
+{
+	struct diags d = {0};
+	char *s;
+	(void)state;
+	dir_remove(TMP "/site");
+	assert_int_equal(math_assets_copy(KATEX, TMP "/site/katex", &d), 0);
+	assert_int_equal(d.nitems, 0);
+	assert_true(file_size(TMP "/site/katex/katex.min.css") > 1000);
+	assert_int_equal(file_size(TMP "/site/katex/katex.min.css"),
+	    file_size(KATEX "/dist/katex.min.css"));
+	assert_int_equal(file_size(TMP "/site/katex/fonts/KaTeX_Main-Regular.woff2"),
+	    file_size(KATEX "/dist/fonts/KaTeX_Main-Regular.woff2"));
+	assert_int_equal(math_assets_copy("build/no-such-katex", TMP "/x", &d), -1);
+	assert_int_equal(d.nitems, 1);
+	s = diag_format(&d.items[0]);
+	assert_string_equal(s, "folio: error: math: KaTeX not installed (build/no-such-katex); run `npm ci`");
+	free(s);
+	diags_free(&d);
+	dir_remove(TMP "/site");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_macros),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_big_batch),
+		cmocka_unit_test(test_worker_dies_once),
+		cmocka_unit_test(test_worker_keeps_dying),
+		cmocka_unit_test(test_cache_key),
+		cmocka_unit_test(test_assets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
