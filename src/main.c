@@ -132,8 +132,10 @@ int main(int argc, char **argv)
 		return usage("unknown command `%s`", cmd);
 	/* check prints its own report (it may go to a file or be JSON);
 	 * every other command prints its diagnostics here. */
-	if (strcmp(cmd, "check"))
+	if (strcmp(cmd, "check")) {
+		diags_sort(&d);
 		diags_print(stderr, &d);
+	}
 	diags_free(&d);
 	return status;
 }

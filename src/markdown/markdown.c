@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -559,6 +560,43 @@ static void drop_raw_html(cmark_node *root)
 	free(list);
 }
 
+/* The link schemes cmark's safe mode refuses (it is off here so that our
+ * own HTML nodes pass): javascript:, vbscript:, file:, and data: other
+ * than common raster images.  Case-insensitive. */
+static int dangerous_url(const char *url)
+{
+	static const char *const bad[] = {"javascript:", "vbscript:", "file:",
+		"data:"};
+	static const char *const images[] = {"data:image/png",
+		"data:image/gif", "data:image/jpeg", "data:image/webp"};
+	while (*url == ' ' || *url == '\t')
+		url++;
+	for (size_t i = 0; i < 4; i++) {
+		if (strncasecmp(url, bad[i], strlen(bad[i])))
+			continue;
+		for (size_t j = 0; i == 3 && j < 4; j++)
+			if (!strncasecmp(url, images[j], strlen(images[j])))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static void neutralise_links(cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK ||
+		    t == CMARK_NODE_IMAGE) && cmark_node_get_url(n) &&
+		    dangerous_url(cmark_node_get_url(n)))
+			cmark_node_set_url(n, "");
+	}
+	cmark_iter_free(it);
+}
+
 #define SECTION_MARK "<!--folio:section-->"
 #define ID_MARK "<!--folio:id:"
 
@@ -619,6 +657,7 @@ void md_render(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
 	drop_raw_html(priv->root);
+	neutralise_links(priv->root);
 	for (size_t i = 0; i < doc->nmath; i++)
 		if (doc->math[i].node)
 			render_math(&doc->math[i]);

@@ -27,11 +27,16 @@ int yw_load(struct yw *w, const char *path, const char *text, size_t len,
 	    len);
 	if (!yaml_parser_load(&parser, &w->doc)) {
 		const char *ctx = parser.context;
-		yaml_mark_t m = parser.problem_mark;
+		yaml_mark_t m = parser.problem_mark, cm = parser.context_mark;
+		struct buf b = {0};
+		buf_printf(&b, "YAML: %s", parser.problem ? parser.problem
+		    : "syntax error");
+		if (ctx)
+			buf_printf(&b, " %s started at line %d, column %d", ctx,
+			    (int)cm.line + 1 + line_offset, (int)cm.column + 1);
 		diags_add(d, DIAG_ERROR, path, (int)m.line + 1 + line_offset,
-		    (int)m.column + 1, "page", "YAML: %s%s%s",
-		    parser.problem ? parser.problem : "syntax error",
-		    ctx ? " " : "", ctx ? ctx : "");
+		    (int)m.column + 1, "page", "%s", b.data);
+		buf_free(&b);
 		yaml_parser_delete(&parser);
 		w->errors++;
 		return -1;

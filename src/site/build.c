@@ -73,14 +73,17 @@ static size_t failures(const struct site_opts *o, const struct diags *d)
 	    (o->strict ? diags_count(d, DIAG_WARNING) : 0);
 }
 
+/* Runs every verification step.  Returns 0 when they all ran (the
+ * diagnostics say whether the content passed), 1 when the content is too
+ * broken to go on, 2 when a tool folio needs could not run. */
 static int verify(struct site *s, struct diags *d)
 {
 	if (site_load(s, d) || !s->config)
-		return -1;
+		return 1;
 	site_check_graph(s, d);
 	site_check_media(s, d);
 	if (site_render_math(s, d) != 0)
-		return -1;
+		return 2;
 	return 0;
 }
 
@@ -285,7 +288,9 @@ int site_build(const struct site_opts *o, struct diags *d)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int system = 0;
 	struct render_set *rs = render_set_new();
-	if (verify(&s, d) != 0 || failures(o, d))
+	int v = verify(&s, d);
+	system = v == 2;
+	if (v != 0 || failures(o, d))
 		goto done;
 	if (render_set_load_dir(rs, s.templates, d) != 0)
 		goto done;
@@ -303,7 +308,7 @@ int site_build(const struct site_opts *o, struct diags *d)
 	free(staged);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o->quiet && !diags_count(d, DIAG_ERROR))
-		fprintf(stderr, "folio: built %zu pages into %s in %.0f ms\n",
+		printf("folio: built %zu pages into %s in %.0f ms\n",
 		    s.npages, out, (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
 done:
@@ -322,8 +327,12 @@ int site_check(const struct site_opts *o, struct diags *d)
 		free(out);
 		return 2;
 	}
-	verify(&s, d);
+	int v = verify(&s, d);
 	site_free(&s);
 	free(out);
-	return finish(o, d, 0);
+	int status = finish(o, d, v == 2);
+	diags_sort(d);
+	if (site_report(o, d) != 0)
+		status = 2;
+	return status;
 }

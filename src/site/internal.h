@@ -57,4 +57,8 @@ int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
 int site_write_extras(struct site *s, const void *render_set,
     const char *out, struct diags *d);
 
+/* report_step.c: folio check's report in the format of o (text goes to
+ * stderr, the others to --output or stdout).  Returns 0 or -1. */
+int site_report(const struct site_opts *o, const struct diags *d);
+
 #endif
