@@ -98,13 +98,15 @@ static int number_close(double a, double b, double tol)
 }
 
 /* Whether a number may start at s[i]: not glued to a word before it, so
- * that "x1" and "float32" keep their digits as text. */
+ * that "x1" and "float32" keep their digits as text (the scan of a word
+ * goes on character by character). */
 static int number_may_start(const char *s, size_t i)
 {
 	if (i == 0)
 		return 1;
 	char c = s[i - 1];
-	return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');
+	return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_');
 }
 
 /* Whether line a (expected) and line b (actual) match under tol. */
@@ -134,9 +136,10 @@ static int line_match(const char *a, const char *b, double tol, int has_tol)
 /* ---- alignment */
 
 /* An edit-distance table over expected lines e (ne) and actual lines a
- * (na): cost(i, j) is the fewest expected lines dropped plus actual lines
- * added to match e[i..] with a[j..], where a "..." line consumes any run of
- * actual lines for free.  The outputs match when cost(0, 0) is 0, and the
+ * (na): cost(i, j) is the fewest expected lines dropped, actual lines added
+ * or lines replaced (one each) to match e[i..] with a[j..], where a "..."
+ * line consumes any run of actual lines for free.  (Replacing costs as much
+ * as dropping, so that "..." never swallows the line that differs.)  The outputs match when cost(0, 0) is 0, and the
  * cheapest path is the diff.  Past MAX_CELLS the table is not built and a
  * greedy walk stands in. */
 #define MAX_CELLS (4u << 20)
@@ -173,6 +176,9 @@ static void align_fill(struct align *al)
 				if (i < ne && j < na && line_match(al->e[i],
 				    al->a[j], al->tol, al->has_tol))
 					best = COST(al, i + 1, j + 1);
+				if (i < ne && j < na &&
+				    COST(al, i + 1, j + 1) + 1 < best)
+					best = COST(al, i + 1, j + 1) + 1;
 				if (i < ne && COST(al, i + 1, j) + 1 < best)
 					best = COST(al, i + 1, j) + 1;
 				if (j < na && COST(al, i, j + 1) + 1 < best)
@@ -183,9 +189,9 @@ static void align_fill(struct align *al)
 	}
 }
 
-/* One step of the path: ' ' both advance (or "..." consumes an actual line
- * when j advances alone), '-' expected line dropped, '+' actual line
- * added. */
+/* One step of the path: ' ' both advance, '-' expected line dropped, '+'
+ * actual line added, 'x' a "..." line shown, '.' an actual line it
+ * consumed. */
 struct step {
 	char op;
 	size_t i, j;                 /* positions before the step */
@@ -198,25 +204,44 @@ static size_t align_path(struct align *al, struct step **out)
 {
 	size_t cap = al->ne + al->na + 1, n = 0, i = 0, j = 0;
 	struct step *s = xmalloc(cap * sizeof *s);
+	size_t entered = SIZE_MAX;       /* the "..." line shown last */
 	while (i < al->ne || j < al->na) {
 		uint32_t c = COST(al, i, j);
 		char op;
 		if (i < al->ne && is_ellipsis(al->e[i])) {
-			op = (j < al->na && COST(al, i, j + 1) == c &&
-			    COST(al, i + 1, j) != c) ? '.' : 'x';
+			if (entered != i) {
+				s[n++] = (struct step){'x', i, j};
+				entered = i;
+			}
+			if (j < al->na && COST(al, i, j + 1) == c &&
+			    COST(al, i + 1, j) != c) {
+				s[n++] = (struct step){'.', i + 1, j++};
+			} else {
+				i++;
+			}
+			continue;
 		} else if (i < al->ne && j < al->na &&
 		    line_match(al->e[i], al->a[j], al->tol, al->has_tol) &&
 		    COST(al, i + 1, j + 1) == c) {
 			op = ' ';
+		} else if (i < al->ne && j < al->na &&
+		    COST(al, i + 1, j + 1) + 1 == c) {
+			op = 's';
 		} else if (i < al->ne && COST(al, i + 1, j) + 1 == c) {
 			op = '-';
 		} else {
 			op = '+';
 		}
+		if (op == 's') {
+			s[n++] = (struct step){'-', i, j};
+			s[n++] = (struct step){'+', i + 1, j};
+			i++, j++;
+			continue;
+		}
 		s[n++] = (struct step){op, i, j};
 		if (op == ' ')
 			i++, j++;
-		else if (op == '.' || op == '+')
+		else if (op == '+')
 			j++;
 		else
 			i++;
@@ -311,6 +336,22 @@ static char *diff_write(struct align *al, const struct step *s, size_t n)
 		size_t fa = s[start].j + (la ? 1 : 0);
 		buf_printf(&b, "@@ -%zu,%zu +%zu,%zu @@\n", fe, le, fa, la);
 		for (size_t q = start; q < stop; q++) {
+			if (step_changes(&s[q])) {
+				/* a run of changes: its "-" lines, then its "+" */
+				size_t r = q;
+				while (r < stop && step_changes(&s[r]))
+					r++;
+				for (size_t x = q; x < r; x++)
+					if (s[x].op == '-')
+						buf_printf(&b, "-%s\n",
+						    al->e[s[x].i]);
+				for (size_t x = q; x < r; x++)
+					if (s[x].op == '+')
+						buf_printf(&b, "+%s\n",
+						    al->a[s[x].j]);
+				q = r - 1;
+				continue;
+			}
 			switch (s[q].op) {
 			case ' ':
 				buf_printf(&b, " %s\n", al->a[s[q].j]);
