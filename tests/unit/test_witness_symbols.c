@@ -1,10 +1,10 @@
 /*
  * test_witness_symbols.c -- the symbol table of src/witness/symbols.c
  * against the headers a witness sees: every function and extern object
- * that the prelude (the headers of src/witness/include) and src/flow/flow.h
- * declare
- * must be in the table (or a witness using it fails to link), and every
- * entry of the table must be declared by one of them.
+ * that the prelude (the headers of src/witness/include) and
+ * src/flow/flow.h declare must be in the table (or a witness using it
+ * fails to link), and every entry of the table must be declared by one of
+ * them.
  * Run from the repository root.
  */
 #include <setjmp.h>
