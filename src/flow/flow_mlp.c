@@ -1,0 +1,179 @@
+/*
+ * flow_mlp.c -- the conditioner network of the couplings and of MAF, and
+ * the batched matrix kernels it runs on.
+ *
+ * The kernels fix the order of every sum in the source (no reassociation,
+ * no fused multiply-add), so their results do not depend on the vector
+ * width the compiler picks: the blocking only decides which sums run side
+ * by side.
+ */
+#include "flow_impl.h"
+
+enum { RB = 4, CB = 8 };
+
+/* Y (n*m) = X (n*k) W (k*m) + b (b may be NULL). */
+static void mm(const double *X, const double *W, const double *b, double *Y,
+    int n, int k, int m)
+{
+	int i = 0;
+	for (; i + RB <= n; i += RB) {
+		const double *x0 = X + (long)i * k, *x1 = x0 + k, *x2 = x1 + k,
+		    *x3 = x2 + k;
+		int j0 = 0;
+		for (; j0 + CB <= m; j0 += CB) {
+			double a0[CB], a1[CB], a2[CB], a3[CB];
+			for (int j = 0; j < CB; j++)
+				a0[j] = a1[j] = a2[j] = a3[j] = b ? b[j0 + j] : 0;
+			for (int p = 0; p < k; p++) {
+				const double *w = W + (long)p * m + j0;
+				double v0 = x0[p], v1 = x1[p], v2 = x2[p], v3 = x3[p];
+				for (int j = 0; j < CB; j++) {
+					a0[j] += v0 * w[j];
+					a1[j] += v1 * w[j];
+					a2[j] += v2 * w[j];
+					a3[j] += v3 * w[j];
+				}
+			}
+			for (int j = 0; j < CB; j++) {
+				Y[(long)i * m + j0 + j] = a0[j];
+				Y[(long)(i + 1) * m + j0 + j] = a1[j];
+				Y[(long)(i + 2) * m + j0 + j] = a2[j];
+				Y[(long)(i + 3) * m + j0 + j] = a3[j];
+			}
+		}
+		for (int r = 0; r < RB; r++)
+			for (int j = j0; j < m; j++) {
+				double a = b ? b[j] : 0;
+				for (int p = 0; p < k; p++)
+					a += X[(long)(i + r) * k + p] * W[(long)p * m + j];
+				Y[(long)(i + r) * m + j] = a;
+			}
+	}
+	for (; i < n; i++)
+		for (int j = 0; j < m; j++) {
+			double a = b ? b[j] : 0;
+			for (int p = 0; p < k; p++)
+				a += X[(long)i * k + p] * W[(long)p * m + j];
+			Y[(long)i * m + j] = a;
+		}
+}
+
+/* G (k*m) += X^T (k*n) dY (n*m), summing over the batch in order. */
+static void mm_at(const double *X, const double *dY, double *G, int n, int k,
+    int m)
+{
+	int i = 0;
+	for (; i + RB <= n; i += RB) {
+		const double *y0 = dY + (long)i * m, *y1 = y0 + m, *y2 = y1 + m,
+		    *y3 = y2 + m;
+		for (int p = 0; p < k; p++) {
+			double v0 = X[(long)i * k + p], v1 = X[(long)(i + 1) * k + p];
+			double v2 = X[(long)(i + 2) * k + p];
+			double v3 = X[(long)(i + 3) * k + p];
+			double *g = G + (long)p * m;
+			for (int j = 0; j < m; j++) {
+				double a = g[j];
+				a += v0 * y0[j];
+				a += v1 * y1[j];
+				a += v2 * y2[j];
+				a += v3 * y3[j];
+				g[j] = a;
+			}
+		}
+	}
+	for (; i < n; i++)
+		for (int p = 0; p < k; p++) {
+			double v = X[(long)i * k + p];
+			for (int j = 0; j < m; j++)
+				G[(long)p * m + j] += v * dY[(long)i * m + j];
+		}
+}
+
+static void transpose(const double *W, double *T, int k, int m)
+{
+	for (int p = 0; p < k; p++)
+		for (int j = 0; j < m; j++)
+			T[(long)j * k + p] = W[(long)p * m + j];
+}
+
+long flow__mlp_nparam(int in, int h, int out)
+{
+	return (long)in * h + h + (long)h * h + h + (long)h * out + out;
+}
+
+void flow__mlp_init(struct flow *f, double *P, int in, int h, int out,
+    double out_scale)
+{
+	double s1 = flow_sqrt(1.0 / (in > 0 ? in : 1)), s2 = flow_sqrt(1.0 / h);
+	long i = 0;
+	for (long j = 0; j < (long)in * h; j++)
+		P[i++] = s1 * flow__rand_normal(f);
+	i += h;
+	for (long j = 0; j < (long)h * h; j++)
+		P[i++] = s2 * flow__rand_normal(f);
+	i += h;
+	for (long j = 0; j < (long)h * out; j++)
+		P[i++] = out_scale * s2 * flow__rand_normal(f);
+}
+
+int flow__mlp_forward(struct flow *f, const double *P, int in, int h,
+    int out, const double *X, double *H1, double *H2, double *Y, int n)
+{
+	const double *W1 = P, *b1 = W1 + (long)in * h, *W2 = b1 + h,
+	    *b2 = W2 + (long)h * h, *W3 = b2 + h, *b3 = W3 + (long)h * out;
+	mm(X, W1, b1, H1, n, in, h);
+	flow__tanh_array(H1, H1, (long)n * h);
+	mm(H1, W2, b2, H2, n, h, h);
+	flow__tanh_array(H2, H2, (long)n * h);
+	mm(H2, W3, b3, Y, n, h, out);
+	return 0;
+}
+
+int flow__mlp_backward(struct flow *f, const double *P, int in, int h,
+    int out, const double *X, const double *H1, const double *H2,
+    const double *dY, double *dX, double *G, int n)
+{
+	const double *W1 = P, *b1 = W1 + (long)in * h, *W2 = b1 + h,
+	    *b2 = W2 + (long)h * h, *W3 = b2 + h;
+	double *gW1 = G, *gb1 = gW1 + (long)in * h, *gW2 = gb1 + h,
+	    *gb2 = gW2 + (long)h * h, *gW3 = gb2 + h, *gb3 = gW3 + (long)h * out;
+	long mark = f->used, nh = (long)n * h;
+	int big = in > out ? in : out;
+	double *T = flow__take(f, (long)h * (big > h ? big : h));
+	double *D = flow__take(f, nh), *E = flow__take(f, nh);
+	if (!E) {
+		f->used = mark;
+		return -1;
+	}
+	(void)b1;
+	(void)b2;
+	/* output layer */
+	mm_at(H2, dY, gW3, n, h, out);
+	for (long i = 0; i < n; i++)
+		for (int j = 0; j < out; j++)
+			gb3[j] += dY[i * out + j];
+	transpose(W3, T, h, out);
+	mm(dY, T, 0, D, n, out, h);
+	for (long i = 0; i < nh; i++)
+		D[i] *= 1.0 - H2[i] * H2[i];
+	/* second hidden layer */
+	mm_at(H1, D, gW2, n, h, h);
+	for (long i = 0; i < n; i++)
+		for (int j = 0; j < h; j++)
+			gb2[j] += D[i * h + j];
+	transpose(W2, T, h, h);
+	mm(D, T, 0, E, n, h, h);
+	for (long i = 0; i < nh; i++)
+		E[i] *= 1.0 - H1[i] * H1[i];
+	/* first hidden layer */
+	mm_at(X, E, gW1, n, in, h);
+	for (long i = 0; i < n; i++)
+		for (int j = 0; j < h; j++)
+			gb1[j] += E[i * h + j];
+	if (dX && in > 0) {
+		transpose(W1, T, in, h);
+		mm(E, T, 0, dX, n, h, in);
+	}
+	f->used = mark;
+	return 0;
+}

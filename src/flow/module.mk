@@ -1,0 +1,32 @@
+# src/flow: the normalizing-flow library.
+#
+# The flow objects are compiled with -O3 and without fused multiply-add
+# contraction (-ffp-contract=off) so that native and WebAssembly builds give
+# the same bits; FLOW_ARCH (default: the build machine's vector extensions)
+# only changes speed, never results.
+FLOW_ARCH ?= -march=native
+FLOW_CFLAGS = -O3 -ffp-contract=off -fno-math-errno $(FLOW_ARCH)
+$(BUILD)/obj/src/flow/%.o: EXTRA_CFLAGS += $(FLOW_CFLAGS)
+
+# `make wasm`: the same sources, freestanding, as build/flow.wasm (every
+# flow_* function exported; the host provides the memory).
+WASM_CC ?= clang
+WASM_LD ?= $(shell command -v wasm-ld || command -v wasm-ld-14)
+FLOW_SRCS = $(wildcard src/flow/*.c) src/flow/wasm/libc.c
+FLOW_WASM_CFLAGS = --target=wasm32 -ffreestanding -nostdlib -O3 \
+	-ffp-contract=off -fno-math-errno -std=c11 -Wall -Wextra -Wshadow \
+	-Wno-unused-parameter -Isrc/flow
+.PHONY: flow-wasm
+wasm: flow-wasm
+flow-wasm: $(BUILD)/flow.wasm
+$(BUILD)/flow.wasm: $(FLOW_SRCS) src/flow/flow.h src/flow/flow_impl.h
+	@mkdir -p $(BUILD)/wasm-flow
+	@for s in $(FLOW_SRCS); do \
+		$(WASM_CC) $(FLOW_WASM_CFLAGS) -c $$s \
+			-o $(BUILD)/wasm-flow/$$(basename $$s .c).o || exit 1; done
+	$(WASM_LD) --no-entry --initial-memory=67108864 \
+		$$(sed -n 's/^[a-z].* \(flow_[a-z0-9_]*\)(.*/--export=\1/p' \
+			src/flow/flow.h) --export=__heap_base \
+		-o $@ $(BUILD)/wasm-flow/*.o
+	@echo "flow: $@ ($$(wc -c < $@) bytes)"
+	@if command -v node >/dev/null; then node src/flow/wasm/check.js $@; fi
