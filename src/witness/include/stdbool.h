@@ -1,0 +1,8 @@
+/* stdbool.h -- folio witness prelude (hermetic: not the system header). */
+#ifndef _FOLIO_STDBOOL_H
+#define _FOLIO_STDBOOL_H
+#define bool _Bool
+#define true 1
+#define false 0
+#define __bool_true_false_are_defined 1
+#endif

@@ -1,0 +1,116 @@
+/*
+ * sandbox.c -- what a witness's child may do: resource limits, and a
+ * seccomp filter on system calls.
+ *
+ * The prelude already keeps fopen, fork and system out of a witness's
+ * reach (they are not linked), but a witness is C: it may declare its own
+ * prototypes (tcc then fails to link them) or make raw system calls with
+ * inline assembly.  So the child also runs under limits (RLIMIT_CPU,
+ * RLIMIT_AS, RLIMIT_FSIZE 0, RLIMIT_NPROC 0, RLIMIT_CORE 0) and, since
+ * RLIMIT_NPROC does not bind root, under a seccomp filter that lets through
+ * only writing to open descriptors, memory management, signals for
+ * abort() and exiting; every other call fails with EPERM.
+ *
+ * Divisions: limits, filter.
+ */
+#include "witness/internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* ---- limits */
+
+/* Pages of address space the process has mapped now (/proc/self/statm),
+ * or 0 when unknown. */
+static unsigned long vm_pages(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	return pages;
+}
+
+static int limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit r = {soft, hard};
+	return setrlimit(resource, &r);
+}
+
+int witness_sandbox_limits(const struct witness_opts *o)
+{
+	if (limit(RLIMIT_CPU, (rlim_t)o->cpu_s, (rlim_t)o->cpu_s + 1) < 0 ||
+	    limit(RLIMIT_FSIZE, 0, 0) < 0 || limit(RLIMIT_CORE, 0, 0) < 0 ||
+	    limit(RLIMIT_NPROC, 0, 0) < 0)
+		return -1;
+#ifndef UNDER_ASAN
+	/* The child inherits the builder's mappings, so the cap is on what it
+	 * adds.  (Under AddressSanitizer the shadow memory makes address
+	 * space meaningless, and no cap is set.) */
+	rlim_t as = (rlim_t)vm_pages() * (rlim_t)sysconf(_SC_PAGESIZE) +
+	    (rlim_t)o->memory_mb * 1024 * 1024;
+	if (limit(RLIMIT_AS, as, as) < 0)
+		return -1;
+#endif
+	return 0;
+}
+
+/* ---- filter */
+
+#define ALLOW(nr) \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+int witness_sandbox_filter(void)
+{
+#if defined(__x86_64__)
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		ALLOW(SYS_write), ALLOW(SYS_writev), ALLOW(SYS_brk),
+		ALLOW(SYS_mmap), ALLOW(SYS_munmap), ALLOW(SYS_mremap),
+		ALLOW(SYS_mprotect), ALLOW(SYS_madvise), ALLOW(SYS_fstat),
+		ALLOW(SYS_newfstatat), ALLOW(SYS_lseek), ALLOW(SYS_futex),
+		ALLOW(SYS_rt_sigprocmask), ALLOW(SYS_rt_sigaction),
+		ALLOW(SYS_rt_sigreturn), ALLOW(SYS_getpid), ALLOW(SYS_gettid),
+		ALLOW(SYS_tgkill), ALLOW(SYS_clock_gettime),
+		ALLOW(SYS_close), ALLOW(SYS_exit), ALLOW(SYS_exit_group),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
+	};
+	struct sock_fprog fprog = {
+		(unsigned short)(sizeof prog / sizeof prog[0]), prog,
+	};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+#else
+	/* Other machines keep the limits only. */
+	return 0;
+#endif
+}

@@ -1,0 +1,92 @@
+/*
+ * symbols.c -- the functions and objects a witness may link against: every
+ * function the prelude (the headers of include/) and flow.h declare, bound to folio's
+ * own copy with tcc_add_symbol.  tests/unit/test_witness_symbols.c parses
+ * the headers and fails when one is missing here.
+ *
+ * Divisions: wrappers (exit, assert), the table.
+ */
+#include "witness/internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- wrappers */
+
+/* exit() in the child must not run the builder's atexit handlers (SQLite,
+ * the test harness): flush the witness's output and leave. */
+static void witness_exit(int status)
+{
+	fflush(stdout);
+	fflush(stderr);
+	_exit(status & 0xff);
+}
+
+/* The prelude's assert(); line is the line within the witness. */
+static void witness_assert_fail(const char *expr, int line)
+{
+	fflush(stdout);
+	fprintf(stderr, "assertion failed: %s (line %d)\n", expr, line);
+	fflush(stderr);
+	abort();
+}
+
+/* ---- the table */
+
+#define SYM(f) {#f, (const void *)&f}
+
+const struct witness_symbol witness_symbols[] = {
+	/* stdio.h */
+	{"stdout", &stdout}, {"stderr", &stderr},
+	SYM(printf), SYM(fprintf), SYM(sprintf), SYM(snprintf), SYM(vprintf),
+	SYM(vfprintf), SYM(vsprintf), SYM(vsnprintf), SYM(sscanf), SYM(puts),
+	SYM(putchar), SYM(fputs), SYM(fputc), SYM(putc), SYM(fwrite),
+	SYM(fflush), SYM(perror),
+	/* stdlib.h */
+	SYM(malloc), SYM(calloc), SYM(realloc), SYM(free),
+	{"exit", (const void *)&witness_exit}, {"_Exit", (const void *)&_exit},
+	SYM(abort), SYM(atoi), SYM(atol), SYM(atoll), SYM(atof), SYM(strtod),
+	SYM(strtof), SYM(strtol), SYM(strtoll), SYM(strtoul), SYM(strtoull),
+	SYM(abs), SYM(labs), SYM(llabs), SYM(qsort), SYM(bsearch), SYM(rand),
+	SYM(srand),
+	/* string.h (tcc also calls memcpy, memmove and memset itself) */
+	SYM(memcpy), SYM(memmove), SYM(memset), SYM(memcmp), SYM(memchr),
+	SYM(strlen), SYM(strnlen), SYM(strcmp), SYM(strncmp), SYM(strcpy),
+	SYM(strncpy), SYM(strcat), SYM(strncat), SYM(strchr), SYM(strrchr),
+	SYM(strstr), SYM(strspn), SYM(strcspn), SYM(strdup), SYM(strndup),
+	SYM(strerror),
+	/* ctype.h */
+	SYM(isalnum), SYM(isalpha), SYM(isdigit), SYM(isxdigit), SYM(islower),
+	SYM(isupper), SYM(isspace), SYM(ispunct), SYM(isprint), SYM(tolower),
+	SYM(toupper),
+	/* math.h */
+	SYM(sin), SYM(cos), SYM(tan), SYM(asin), SYM(acos), SYM(atan),
+	SYM(atan2), SYM(sinh), SYM(cosh), SYM(tanh), SYM(asinh), SYM(acosh),
+	SYM(atanh), SYM(exp), SYM(exp2), SYM(expm1), SYM(log), SYM(log2),
+	SYM(log10), SYM(log1p), SYM(pow), SYM(sqrt), SYM(cbrt), SYM(hypot),
+	SYM(fabs), SYM(floor), SYM(ceil), SYM(round), SYM(trunc), SYM(rint),
+	SYM(nearbyint), SYM(lround), SYM(fmod), SYM(remainder), SYM(fmin),
+	SYM(fmax), SYM(fdim), SYM(fma), SYM(copysign), SYM(nextafter),
+	SYM(ldexp), SYM(frexp), SYM(modf), SYM(erf), SYM(erfc), SYM(tgamma),
+	SYM(lgamma), SYM(sinf), SYM(cosf), SYM(tanf), SYM(atan2f), SYM(tanhf),
+	SYM(expf), SYM(logf), SYM(log1pf), SYM(powf), SYM(sqrtf), SYM(fabsf),
+	SYM(floorf), SYM(ceilf), SYM(roundf), SYM(fminf), SYM(fmaxf),
+	/* assert.h */
+	{"__folio_assert_fail", (const void *)&witness_assert_fail},
+	/* flow.h -- TODO: the flow library's functions, once src/flow/flow.h
+	 * exists on this branch (test_witness_symbols checks them). */
+	{NULL, NULL},
+};
+
+int witness_symbol_known(const char *name)
+{
+	for (const struct witness_symbol *s = witness_symbols; s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return 1;
+	return 0;
+}

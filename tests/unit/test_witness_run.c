@@ -1,0 +1,414 @@
+/*
+ * test_witness_run.c -- witness_run_all: every way a witness can fail, each
+ * with its exact diagnostic, and the sandbox (no fork, no files).
+ * Run from the repository root (the prelude is src/witness/include).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "witness/witness.h"
+
+#define CODE_LINE 10
+#define EXPECTED_LINE 20
+
+static struct witness_opts base_opts(void)
+{
+	struct witness_opts o = {0};
+	o.include_dir = "src/witness/include";
+	o.flow_dir = "src/flow";
+	o.timeout_ms = 1000;
+	o.cpu_s = 2;
+	o.memory_mb = 64;
+	o.output_kb = 4;
+	o.jobs = 2;
+	return o;
+}
+
+/* Runs one witness named "w" of page.md whose code starts at line 10 and
+ * output block at line 20; returns every diagnostic, formatted, with its
+ * detail (fresh string). */
+static char *run(const struct witness_opts *o, const char *code,
+    const char *expected, double tol, int has_tol, struct witness_item *it)
+{
+	memset(it, 0, sizeof *it);
+	it->path = "page.md";
+	it->name = "w";
+	it->code = code;
+	it->code_line = CODE_LINE;
+	it->expected = expected;
+	it->expected_line = EXPECTED_LINE;
+	it->tol = tol;
+	it->has_tol = has_tol;
+	struct diags d = {0};
+	int rc = witness_run_all(o, it, 1, &d);
+	assert_int_equal(rc, it->status == WITNESS_PASS ? 0 : -1);
+	struct buf b = {0};
+	for (size_t i = 0; i < d.nitems; i++) {
+		char *s = diag_format(&d.items[i]);
+		buf_printf(&b, "%s\n", s);
+		free(s);
+		if (d.items[i].detail)
+			buf_puts(&b, d.items[i].detail);
+	}
+	diags_free(&d);
+	return buf_detach(&b);
+}
+
+static void check(const char *code, const char *expected, int status,
+    const char *diag)
+{
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, code, expected, 0, 0, &it);
+	assert_string_equal(got, diag);
+	assert_int_equal(it.status, status);
+	free(got);
+	witness_item_clear(&it);
+}
+
+static void test_pass(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o,
+	    "#include <stdio.h>\n#include <math.h>\n#include <string.h>\n"
+	    "#include <stdlib.h>\n#include <stdint.h>\n#include <stdbool.h>\n"
+	    "int main(void) {\n"
+	    "  bool ok = true; uint64_t big = 1ull << 40;\n"
+	    "  char *s = malloc(8); strcpy(s, \"flow\");\n"
+	    "  printf(\"%s %.4f %d %llu\\n\", s, sqrt(2.0), ok, "
+	    "(unsigned long long)big);\n"
+	    "  unsigned long long u = 1e19; printf(\"%llu\\n\", u);\n"
+	    "  free(s); return 0;\n}\n",
+	    "flow 1.4142 1 1099511627776\n10000000000000000000\n", 0, 0, &it);
+	assert_string_equal(got, "");
+	assert_int_equal(it.status, WITNESS_PASS);
+	assert_int_equal(it.exit_code, 0);
+	assert_string_equal(it.stdout_text,
+	    "flow 1.4142 1 1099511627776\n10000000000000000000\n");
+	assert_true(it.ms > 0);
+	free(got);
+	witness_item_clear(&it);
+	assert_null(it.stdout_text);
+}
+
+static void test_compile_error_line(void **state)
+{
+	(void)state;
+	/* 'y' is on the third code line: .md line 10 + 2 */
+	check("#include <stdio.h>\nint main(void) {\n  int x = y;\n"
+	    "  return x;\n}\n", "", WITNESS_COMPILE_ERROR,
+	    "page.md:12:1: error: witness: witness `w` does not compile: "
+	    "'y' undeclared\n");
+}
+
+static void test_compile_error_missing_function(void **state)
+{
+	(void)state;
+	/* fopen is not in the prelude: tcc warns about the implicit
+	 * declaration, then cannot link it */
+	check("#include <stdio.h>\nint main(void) {\n"
+	    "  return fopen(\"out.txt\", \"w\") != 0;\n}\n",
+	    "", WITNESS_COMPILE_ERROR,
+	    "page.md:12:1: warning: witness: witness `w`: implicit "
+	    "declaration of function 'fopen'\n"
+	    "page.md:12:1: error: witness: witness `w` does not compile: "
+	    "undefined symbol 'fopen' (a witness links only the functions "
+	    "its prelude headers and flow.h declare)\n");
+}
+
+static void test_fork_not_linked(void **state)
+{
+	(void)state;
+	check("int fork(void);\nint main(void) {\n  for (;;)\n    fork();\n}\n",
+	    "", WITNESS_COMPILE_ERROR,
+	    "page.md:10:1: error: witness: witness `w` does not compile: "
+	    "undefined symbol 'fork' (a witness links only the functions "
+	    "its prelude headers and flow.h declare)\n");
+}
+
+static void test_no_system_headers(void **state)
+{
+	(void)state;
+	check("#include <unistd.h>\nint main(void) { return 0; }\n", "",
+	    WITNESS_COMPILE_ERROR,
+	    "page.md:10:1: error: witness: witness `w` does not compile: "
+	    "include file 'unistd.h' not found\n");
+}
+
+/* A raw fork (system call 57) through inline assembly gets EPERM from the
+ * system-call filter: the loop cannot make a single child. */
+static void test_fork_bomb_raw(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\n"
+	    "static long sys0(long n) {\n  long r;\n"
+	    "  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n) : "
+	    "\"rcx\", \"r11\", \"memory\");\n  return r;\n}\n"
+	    "int main(void) {\n  long r = 0;\n"
+	    "  for (int i = 0; i < 1000 && r <= 0; i++)\n    r = sys0(57);\n"
+	    "  printf(\"%ld\\n\", r);\n  return 0;\n}\n",
+	    "-1\n", WITNESS_PASS, "");
+}
+
+/* A raw openat(AT_FDCWD, path, O_WRONLY|O_CREAT, 0644) fails too, and no
+ * file appears. */
+static void test_write_file_raw(void **state)
+{
+	(void)state;
+	const char *path = "build/witness-should-not-exist.txt";
+	unlink(path);
+	check("#include <stdio.h>\n"
+	    "static long sys4(long n, long a, long b, long c, long d) {\n"
+	    "  long r;\n  register long r10 __asm__(\"r10\") = d;\n"
+	    "  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), "
+	    "\"S\"(b), \"d\"(c), \"r\"(r10) : \"rcx\", \"r11\", \"memory\");\n"
+	    "  return r;\n}\n"
+	    "int main(void) {\n"
+	    "  printf(\"%ld\\n\", sys4(257, -100, "
+	    "(long)\"build/witness-should-not-exist.txt\", 0101, 0644));\n"
+	    "  return 0;\n}\n",
+	    "-1\n", WITNESS_PASS, "");
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_timeout(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, "int main(void) {\n  for (;;) ;\n}\n", "", 0, 0,
+	    &it);
+	assert_string_equal(got, "page.md:10:1: error: witness: witness `w` "
+	    "timed out after 1000 ms\n");
+	assert_int_equal(it.status, WITNESS_TIMEOUT);
+	assert_true(it.ms >= 1000 && it.ms < 2000);
+	free(got);
+	witness_item_clear(&it);
+}
+
+static void test_cpu_limit(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	o.timeout_ms = 5000;
+	o.cpu_s = 1;
+	struct witness_item it;
+	char *got = run(&o, "int main(void) {\n  for (;;) ;\n}\n", "", 0, 0,
+	    &it);
+	assert_string_equal(got, "page.md:10:1: error: witness: witness `w` "
+	    "exceeded its CPU limit of 1 s\n");
+	assert_int_equal(it.status, WITNESS_TIMEOUT);
+	free(got);
+	witness_item_clear(&it);
+}
+
+static void test_segfault(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\nint main(void) {\n  int *p = 0;\n"
+	    "  fprintf(stderr, \"about to crash\\n\");\n  return *p;\n}\n", "",
+	    WITNESS_RUNTIME_ERROR,
+	    "page.md:10:1: error: witness: witness `w` was killed by signal 11 "
+	    "(Segmentation fault)\nstderr:\nabout to crash\n");
+}
+
+static void test_abort_and_assert(void **state)
+{
+	(void)state;
+	check("#include <stdlib.h>\nint main(void) {\n  abort();\n}\n", "",
+	    WITNESS_RUNTIME_ERROR,
+	    "page.md:10:1: error: witness: witness `w` was killed by signal 6 "
+	    "(Aborted)\n");
+	check("#include <assert.h>\nint main(void) {\n  int n = 2;\n"
+	    "  assert(n == 3);\n  return 0;\n}\n", "", WITNESS_RUNTIME_ERROR,
+	    "page.md:10:1: error: witness: witness `w` was killed by signal 6 "
+	    "(Aborted)\nstderr:\nassertion failed: n == 3 (line 4)\n");
+}
+
+static void test_exit_status(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\nint main(void) {\n  puts(\"hi\");\n"
+	    "  return 3;\n}\n", "hi\n", WITNESS_RUNTIME_ERROR,
+	    "page.md:10:1: error: witness: witness `w` exited with status 3\n");
+	/* exit() flushes what was printed and ends with its status */
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, "#include <stdio.h>\n#include <stdlib.h>\n"
+	    "int main(void) {\n  printf(\"partial\");\n  exit(0);\n}\n",
+	    "partial\n", 0, 0, &it);
+	assert_string_equal(got, "");
+	assert_string_equal(it.stdout_text, "partial");
+	free(got);
+	witness_item_clear(&it);
+}
+
+static void test_output_flood(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, "#include <stdio.h>\nint main(void) {\n"
+	    "  for (;;)\n    puts(\"flood flood flood\");\n}\n", "", 0, 0, &it);
+	assert_string_equal(got, "page.md:10:1: error: witness: witness `w` "
+	    "output exceeds 4 KiB\n");
+	assert_int_equal(it.status, WITNESS_OUTPUT_LIMIT);
+	assert_true(strlen(it.stdout_text) <= 4096);
+	assert_true(it.ms < 1000);
+	free(got);
+	witness_item_clear(&it);
+}
+
+#if !defined(__SANITIZE_ADDRESS__)
+/* memory_mb = 64: a 1 GiB allocation fails. */
+static void test_memory_limit(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\n#include <stdlib.h>\nint main(void) {\n"
+	    "  void *p = malloc(1ul << 30);\n"
+	    "  printf(\"%s\\n\", p ? \"got it\" : \"refused\");\n"
+	    "  return 0;\n}\n", "refused\n", WITNESS_PASS, "");
+}
+#endif
+
+static void test_mismatch_diff(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\nint main(void) {\n"
+	    "  for (int i = 1; i <= 5; i++)\n    printf(\"step %d\\n\", i * i);\n"
+	    "  return 0;\n}\n",
+	    "step 1\nstep 4\nstep 10\nstep 16\nstep 25\n", WITNESS_MISMATCH,
+	    "page.md:22:1: error: witness: witness `w` output differs from the "
+	    "expected output\n"
+	    "--- expected\n+++ actual\n@@ -1,5 +1,5 @@\n step 1\n step 4\n"
+	    "-step 10\n+step 9\n step 16\n step 25\n");
+	check("#include <stdio.h>\nint main(void) {\n  puts(\"a\");\n"
+	    "  puts(\"b\");\n  return 0;\n}\n", "a\n", WITNESS_MISMATCH,
+	    "page.md:21:1: error: witness: witness `w` printed more than the "
+	    "expected output\n"
+	    "--- expected\n+++ actual\n@@ -1,1 +1,2 @@\n a\n+b\n");
+}
+
+static void test_tol_and_ellipsis(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	const char *code = "#include <stdio.h>\n#include <math.h>\n"
+	    "int main(void) {\n  printf(\"header\\n\");\n"
+	    "  for (int i = 0; i < 50; i++)\n    printf(\"noise %d\\n\", i);\n"
+	    "  printf(\"pi = %.9f, e = %.9f\\n\", M_PI, M_E);\n  return 0;\n}\n";
+	char *got = run(&o, code, "header\n...\npi = 3.1415926, e = 2.7182818\n",
+	    1e-6, 1, &it);
+	assert_string_equal(got, "");
+	assert_int_equal(it.status, WITNESS_PASS);
+	free(got);
+	witness_item_clear(&it);
+	got = run(&o, code, "header\n...\npi = 3.14, e = 2.7182818\n", 1e-6, 1,
+	    &it);
+	assert_string_equal(got, "page.md:22:1: error: witness: witness `w` "
+	    "output differs from the expected output\n"
+	    "--- expected\n+++ actual\n@@ -3,1 +49,4 @@\n noise 47\n"
+	    " noise 48\n noise 49\n"
+	    "-pi = 3.14, e = 2.7182818\n+pi = 3.141592654, e = 2.718281828\n");
+	assert_int_equal(it.status, WITNESS_MISMATCH);
+	free(got);
+	witness_item_clear(&it);
+}
+
+/* Several witnesses, two at a time: each gets its own output and verdict,
+ * and the diagnostics name the right one. */
+static void test_parallel(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	enum { N = 9 };
+	struct witness_item it[N];
+	char *code[N], *exp[N], name[N][8];
+	memset(it, 0, sizeof it);
+	for (int i = 0; i < N; i++) {
+		code[i] = xasprintf("#include <stdio.h>\nint main(void) {\n"
+		    "  printf(\"%%d\\n\", %d * 7);\n  return %d;\n}\n", i, i == 4);
+		exp[i] = xasprintf("%d\n", i * 7 + (i == 6));
+		snprintf(name[i], sizeof name[i], "w%d", i);
+		it[i] = (struct witness_item){.path = "p.md", .name = name[i],
+		    .code = code[i], .code_line = 100 * i + 1,
+		    .expected = exp[i], .expected_line = 100 * i + 50};
+	}
+	struct diags d = {0};
+	assert_int_equal(witness_run_all(&o, it, N, &d), -1);
+	assert_int_equal(d.nitems, 2);
+	diags_sort(&d);
+	char *a = diag_format(&d.items[0]), *b = diag_format(&d.items[1]);
+	assert_string_equal(a, "p.md:401:1: error: witness: witness `w4` "
+	    "exited with status 1");
+	assert_string_equal(b, "p.md:650:1: error: witness: witness `w6` "
+	    "output differs from the expected output");
+	for (int i = 0; i < N; i++) {
+		char want[16];
+		snprintf(want, sizeof want, "%d\n", i * 7);
+		assert_string_equal(it[i].stdout_text, want);
+		assert_int_equal(it[i].status, i == 4 ? WITNESS_RUNTIME_ERROR :
+		    i == 6 ? WITNESS_MISMATCH : WITNESS_PASS);
+		witness_item_clear(&it[i]);
+		free(code[i]);
+		free(exp[i]);
+	}
+	free(a);
+	free(b);
+	diags_free(&d);
+}
+
+static void test_missing_prelude(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	o.include_dir = "no/such/folder";
+	struct witness_item it = {.path = "p.md", .name = "w",
+	    .code = "int main(void) { return 0; }", .code_line = 1,
+	    .expected = "", .expected_line = 3};
+	struct diags d = {0};
+	assert_int_equal(witness_run_all(&o, &it, 1, &d), -1);
+	assert_int_equal(d.nitems, 1);
+	char *s = diag_format(&d.items[0]);
+	assert_string_equal(s, "folio: error: witness: cannot find the witness "
+	    "prelude folder no/such/folder");
+	free(s);
+	diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pass),
+		cmocka_unit_test(test_compile_error_line),
+		cmocka_unit_test(test_compile_error_missing_function),
+		cmocka_unit_test(test_fork_not_linked),
+		cmocka_unit_test(test_no_system_headers),
+		cmocka_unit_test(test_fork_bomb_raw),
+		cmocka_unit_test(test_write_file_raw),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_cpu_limit),
+		cmocka_unit_test(test_segfault),
+		cmocka_unit_test(test_abort_and_assert),
+		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_output_flood),
+#if !defined(__SANITIZE_ADDRESS__)
+		cmocka_unit_test(test_memory_limit),
+#endif
+		cmocka_unit_test(test_mismatch_diff),
+		cmocka_unit_test(test_tol_and_ellipsis),
+		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_missing_prelude),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,240 @@
+/*
+ * test_witness_symbols.c -- the symbol table of src/witness/symbols.c
+ * against the headers a witness sees: every function and extern object
+ * that the prelude (the headers of src/witness/include) and
+ * src/flow/flow.h declare must be in the table (or a witness using it
+ * fails to link), and every entry of the table must be declared by one of
+ * them.
+ * Run from the repository root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "witness/internal.h"
+
+struct names {
+	char **items;
+	size_t nitems;
+};
+
+static void names_add(struct names *n, const char *s, size_t len)
+{
+	n->items = xrealloc(n->items, (n->nitems + 1) * sizeof *n->items);
+	n->items[n->nitems++] = xstrndup(s, len);
+}
+
+static int names_has(const struct names *n, const char *s)
+{
+	for (size_t i = 0; i < n->nitems; i++)
+		if (strcmp(n->items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void names_free(struct names *n)
+{
+	for (size_t i = 0; i < n->nitems; i++)
+		free(n->items[i]);
+	free(n->items);
+}
+
+static int ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* One top-level declaration without a body: "T name(...);" declares
+ * function name (but "T (*name)(...)" is a pointer), "extern T name;" an
+ * object; typedefs declare nothing to link. */
+static void declaration(const char *s, size_t len, struct names *out)
+{
+	char *t = xstrndup(s, len);
+	const char *p = t;
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	if (strncmp(p, "typedef", 7) == 0 || !*p) {
+		free(t);
+		return;
+	}
+	const char *paren = strchr(p, '(');
+	const char *end = paren ? paren : p + strlen(p);
+	if (paren) {
+		const char *q = paren + 1;
+		while (*q == ' ')
+			q++;
+		if (*q == '*') {
+			free(t);
+			return;
+		}
+	} else if (strncmp(p, "extern", 6) != 0) {
+		free(t);
+		return;
+	}
+	while (end > p && !ident(end[-1]))
+		end--;
+	const char *start = end;
+	while (start > p && ident(start[-1]))
+		start--;
+	if (end > start)
+		names_add(out, start, (size_t)(end - start));
+	free(t);
+}
+
+/* Collects the functions and extern objects that the header at path
+ * declares: comments and preprocessor lines dropped, definitions with a
+ * body (inline functions, struct types) skipped. */
+static void header_scan(const char *path, struct names *out)
+{
+	char *text;
+	struct diags d = {0};
+	assert_int_equal(file_read(path, &text, NULL, &d, "test"), 0);
+	struct buf clean = {0};
+	for (const char *p = text; *p;) {
+		if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+			buf_putc(&clean, ' ');
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (*p == '#' && (p == text || p[-1] == '\n')) {
+			while (*p && !(*p == '\n' && p[-1] != '\\'))
+				p++;
+		} else {
+			buf_putc(&clean, *p++);
+		}
+	}
+	int depth = 0, body = 0;
+	size_t start = 0;
+	for (size_t i = 0; i < clean.len; i++) {
+		char c = clean.data[i];
+		if (c == '{') {
+			depth++;
+			body = 1;
+		} else if (c == '}') {
+			depth--;
+			if (depth == 0) {
+				/* a function body ends its definition */
+				const char *s = clean.data + start;
+				const char *brace = memchr(s, '{', i - start);
+				const char *paren = memchr(s, '(', i - start);
+				if (paren && paren < brace) {
+					start = i + 1;
+					body = 0;
+				}
+			}
+		} else if (c == ';' && depth == 0) {
+			if (!body)
+				declaration(clean.data + start, i - start, out);
+			start = i + 1;
+			body = 0;
+		}
+	}
+	buf_free(&clean);
+	free(text);
+	diags_free(&d);
+}
+
+static void prelude_scan(struct names *out)
+{
+	DIR *dir = opendir("src/witness/include");
+	assert_non_null(dir);
+	struct dirent *e;
+	size_t headers = 0;
+	while ((e = readdir(dir))) {
+		if (!str_ends(e->d_name, ".h"))
+			continue;
+		char *path = path_join("src/witness/include", e->d_name);
+		header_scan(path, out);
+		free(path);
+		headers++;
+	}
+	closedir(dir);
+	assert_true(headers >= 6);
+}
+
+static void test_prelude_declared_are_registered(void **state)
+{
+	(void)state;
+	struct names n = {0};
+	prelude_scan(&n);
+	assert_true(names_has(&n, "printf"));
+	assert_true(names_has(&n, "stdout"));
+	assert_true(names_has(&n, "sqrt"));
+	assert_false(names_has(&n, "__folio_isnan"));     /* inline */
+	int missing = 0;
+	for (size_t i = 0; i < n.nitems; i++) {
+		if (!witness_symbol_known(n.items[i])) {
+			fprintf(stderr, "prelude declares `%s`, which "
+			    "symbols.c does not register\n", n.items[i]);
+			missing++;
+		}
+	}
+	assert_int_equal(missing, 0);
+	names_free(&n);
+}
+
+static void test_flow_declared_are_registered(void **state)
+{
+	(void)state;
+	if (!path_exists("src/flow/flow.h")) {
+		fprintf(stderr, "note: src/flow/flow.h does not exist yet: the "
+		    "flow symbols are not checked\n");
+		skip();
+	}
+	struct names n = {0};
+	header_scan("src/flow/flow.h", &n);
+	assert_true(n.nitems > 0);
+	int missing = 0;
+	for (size_t i = 0; i < n.nitems; i++) {
+		if (!witness_symbol_known(n.items[i])) {
+			fprintf(stderr, "flow.h declares `%s`, which symbols.c "
+			    "does not register\n", n.items[i]);
+			missing++;
+		}
+	}
+	assert_int_equal(missing, 0);
+	names_free(&n);
+}
+
+static void test_registered_are_declared(void **state)
+{
+	(void)state;
+	struct names n = {0};
+	prelude_scan(&n);
+	if (path_exists("src/flow/flow.h"))
+		header_scan("src/flow/flow.h", &n);
+	int stray = 0;
+	for (const struct witness_symbol *s = witness_symbols; s->name; s++) {
+		assert_non_null(s->addr);
+		if (!names_has(&n, s->name)) {
+			fprintf(stderr, "symbols.c registers `%s`, which no "
+			    "header declares\n", s->name);
+			stray++;
+		}
+	}
+	assert_int_equal(stray, 0);
+	assert_false(witness_symbol_known("fopen"));
+	assert_false(witness_symbol_known("fork"));
+	assert_false(witness_symbol_known("system"));
+	names_free(&n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prelude_declared_are_registered),
+		cmocka_unit_test(test_flow_declared_are_registered),
+		cmocka_unit_test(test_registered_are_declared),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
