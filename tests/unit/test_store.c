@@ -717,17 +717,19 @@ static void test_errors(void **state)
 
 /* The three example queries of the README, verbatim. */
 static const char readme_needing_review[] =
-	"SELECT p.path, c.claim, c.status, c.pin\n"
+	"SELECT p.path, p.status, c.claim, c.status, c.pin\n"
 	"FROM claim_status c JOIN pages p ON p.id = c.page\n"
 	"WHERE c.status <> 'reviewed'\n"
 	"ORDER BY p.path, c.ord;";
 static const char readme_citing[] =
-	"SELECT page, group_concat(claim, ', ') AS claims\n"
-	"FROM (SELECT ps.page, cs.claim FROM page_sources ps\n"
-	"      LEFT JOIN claim_sources cs\n"
-	"        ON cs.page = ps.page AND cs.source = ps.source\n"
-	"      WHERE ps.source = 'rezende-2015' ORDER BY cs.claim)\n"
-	"GROUP BY page ORDER BY page;";
+	"SELECT ps.page, ps.grounds,\n"
+	"       (SELECT group_concat(claim, ', ') FROM\n"
+	"         (SELECT cs.claim FROM claim_sources cs\n"
+	"          WHERE cs.page = ps.page AND cs.source = ps.source\n"
+	"          ORDER BY cs.claim)) AS claims\n"
+	"FROM page_sources ps\n"
+	"WHERE ps.source = 'rezende-2015'\n"
+	"ORDER BY ps.page;";
 static const char readme_failing[] =
 	"SELECT w.page, w.id, w.line, r.status, r.ms\n"
 	"FROM witnesses w JOIN witness_runs r ON r.key = w.run_key\n"
@@ -750,13 +752,14 @@ static void test_readme_queries(void **state)
 	char pin1[13];
 	page_claim_pin(&f.claims[1], pin1);
 	char *want = xasprintf(
-	    "content/field/flows.md|cheap-jacobian|stale|%s\n", pin1);
+	    "content/field/flows.md|published|cheap-jacobian|stale|%s\n",
+	    pin1);
 	char *got = query(path, readme_needing_review);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
 	assert_query(path, readme_citing,
-	    "field/flows|composition, exact-density\n");
+	    "field/flows|the density formula|composition, exact-density\n");
 	assert_query(path, readme_failing,
 	    "field/flows|code:broken|50|fail|4.5\n");
 	assert_int_equal(d.nitems, 0);
