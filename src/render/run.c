@@ -329,8 +329,11 @@ int render_run(const struct render_set *s, const char *name,
 {
 	const struct tmpl *t = render_set_find(s, name);
 	if (!t) {
+		const char *near = render_set_closest(s, name);
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "render",
-		    "no template named '%s'", name);
+		    "no template named '%s'%s%s%s", name,
+		    near ? " (did you mean '" : "", near ? near : "",
+		    near ? "'?)" : "");
 		return -1;
 	}
 	struct run r = {0};

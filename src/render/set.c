@@ -98,6 +98,16 @@ const struct tmpl *render_set_find(const struct render_set *s,
 	return found ? s->items[i] : NULL;
 }
 
+const char *render_set_closest(const struct render_set *s, const char *name)
+{
+	const char **names = xcalloc(s->nitems + 1, sizeof *names);
+	for (size_t i = 0; i < s->nitems; i++)
+		names[i] = s->items[i]->name;
+	const char *best = closest_word(name, names);
+	free(names);
+	return best;
+}
+
 int render_set_has(const struct render_set *s, const char *name)
 {
 	return render_set_find(s, name) != NULL;

@@ -81,6 +81,10 @@ void tmpl_nodes_free(struct node *n);
 const struct tmpl *render_set_find(const struct render_set *s,
     const char *name);
 
+/* The name of the set's template closest to name (a plausible typo), or
+ * NULL. */
+const char *render_set_closest(const struct render_set *s, const char *name);
+
 /* The limits in force (defaults filled in). */
 const struct render_limits *render_set_get_limits(const struct render_set *s);
 
