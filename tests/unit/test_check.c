@@ -450,6 +450,8 @@ static void test_quotes(void **state)
 	f.c0_sup[0].quote = loc("zzz", 19, 40);
 	assert_int_equal(fx_run(&f, 0), -1);
 	assert_null(f.d.items[0].detail);
+	f.src[0].snapshot = "Flows allow exact likelihood\n\tevaluation "
+	    "and sampling.\n";
 
 	/* Folding happens on both sides; the match is case-sensitive. */
 	f.c0_sup[0].quote = loc("likelihood evaluation and\nsampling.", 19,
