@@ -187,6 +187,38 @@ static void check_witness(struct ctx *x, const struct check_page *cp,
 	free(cands);
 }
 
+/* Where a folded quote q stops matching the folded snapshot: the longest
+ * prefix of q that occurs in it (found by bisection: every prefix of an
+ * occurring prefix occurs).  Returns the detail lines for the diagnostic,
+ * or NULL when not even the first character occurs. */
+static char *quote_detail(const char *snapshot, const char *q)
+{
+	size_t lo = 0, hi = strlen(q);   /* prefix lo occurs, hi does not */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		while (mid > lo && ((unsigned char)q[mid] & 0xC0) == 0x80)
+			mid--;   /* whole UTF-8 characters only */
+		if (mid == lo)
+			break;
+		char *pre = xstrndup(q, mid);
+		if (strstr(snapshot, pre))
+			lo = mid;
+		else
+			hi = mid;
+		free(pre);
+	}
+	if (lo == 0)
+		return NULL;
+	/* Show the last 40 bytes of the match, cut at a character start. */
+	size_t from = lo > 40 ? lo - 40 : 0;
+	while (from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80)
+		from++;
+	return xasprintf("    the snapshot has the quote's first %d of %d "
+	    "characters, up to \"%s%.*s\"\n", utf8_columns(q, lo),
+	    utf8_columns(q, strlen(q)), from ? "..." : "", (int)(lo - from),
+	    q + from);
+}
+
 static void check_quote(struct ctx *x, const struct page *p,
     const struct page_claim *c, const struct page_support *u)
 {
@@ -213,8 +245,9 @@ static void check_quote(struct ctx *x, const struct page *p,
 	if (!strstr(x->folded[k], q)) {
 		buf_printf(&b, "quote for claim '%s' does not occur in "
 		    "sources/%s.txt", c->id.s, s->id);
-		report(x, DIAG_ERROR, p->path, &u->quote, "quote-not-found",
-		    b.data);
+		struct diag *g = report(x, DIAG_ERROR, p->path, &u->quote,
+		    "quote-not-found", b.data);
+		g->detail = quote_detail(x->folded[k], q);
 	}
 	free(q);
 	buf_free(&b);

@@ -33,6 +33,9 @@
  *   warning  unreviewed-claim  claim 'C' on a published page has no review
  *   error    quote-not-found   quote for claim 'C' does not occur in
  *                              sources/X.txt
+ *                              (detail: how much of the quote matches:
+ *                              "    the snapshot has the quote's first N
+ *                              of M characters, up to "..."")
  *   warning  no-snapshot       quote for claim 'C' cannot be checked:
  *                              source 'X' has no snapshot sources/X.txt
  *   warning  unused-source     source 'X' is not used by any page

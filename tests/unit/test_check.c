@@ -426,6 +426,32 @@ static void test_quotes(void **state)
 	    "claim 'exact-density' does not occur in "
 	    "sources/rezende-2015.txt\n");
 	assert_string_equal(f.d.items[0].code, "quote-not-found");
+	assert_string_equal(f.d.items[0].detail, "    the snapshot has the "
+	    "quote's first 2 of 18 characters, up to \"in\"\n");
+
+	/* The detail says where the quote departs from the snapshot. */
+	f.c0_sup[0].quote = loc("exact likelihood\nevaluation or sampling",
+	    19, 40);
+	assert_int_equal(fx_run(&f, 0), -1);
+	assert_string_equal(f.d.items[0].detail, "    the snapshot has the "
+	    "quote's first 28 of 39 characters, up to \"exact likelihood "
+	    "evaluation \"\n");
+	f.c0_sup[0].quote = loc("Flows allow exact likelihood evaluation "
+	    "and sampling, always.", 19, 40);
+	assert_int_equal(fx_run(&f, 0), -1);
+	assert_string_equal(f.d.items[0].detail, "    the snapshot has the "
+	    "quote's first 52 of 61 characters, up to \"...exact likelihood "
+	    "evaluation and sampling\"\n");
+	f.src[0].snapshot = "Ein Caf\xc3\xa9 f\xc3\xbcr alle.";
+	f.c0_sup[0].quote = loc("Caf\xc3\xa9 fur", 19, 40);
+	assert_int_equal(fx_run(&f, 0), -1);
+	assert_string_equal(f.d.items[0].detail, "    the snapshot has the "
+	    "quote's first 6 of 8 characters, up to \"Caf\xc3\xa9 f\"\n");
+	f.c0_sup[0].quote = loc("zzz", 19, 40);
+	assert_int_equal(fx_run(&f, 0), -1);
+	assert_null(f.d.items[0].detail);
+	f.src[0].snapshot = "Flows allow exact likelihood\n\tevaluation "
+	    "and sampling.\n";
 
 	/* Folding happens on both sides; the match is case-sensitive. */
 	f.c0_sup[0].quote = loc("likelihood evaluation and\nsampling.", 19,
