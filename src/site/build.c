@@ -82,9 +82,15 @@ static int verify(struct site *s, struct diags *d)
 		return 1;
 	site_check_graph(s, d);
 	site_check_media(s, d);
-	if (site_render_math(s, d) != 0)
+	if (site_store_open(s, d) != 0)
 		return 2;
-	return 0;
+	int r = 0;
+	if (site_render_math(s, d) != 0 || site_run_witnesses(s, d) != 0)
+		r = 2;
+	site_check_claims(s, d);
+	if (site_store_close(s, d) != 0)
+		r = 2;
+	return r;
 }
 
 /* ---- writing pages in parallel */
@@ -328,11 +334,15 @@ int site_check(const struct site_opts *o, struct diags *d)
 		return 2;
 	}
 	int v = verify(&s, d);
-	site_free(&s);
-	free(out);
 	int status = finish(o, d, v == 2);
 	diags_sort(d);
-	if (site_report(o, d) != 0)
+	struct diags errors = {0};
+	if (site_report(&s, d, &errors) != 0) {
+		diags_print(stderr, &errors);
 		status = 2;
+	}
+	diags_free(&errors);
+	site_free(&s);
+	free(out);
 	return status;
 }

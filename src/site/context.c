@@ -320,28 +320,19 @@ static void add_sources(json_t *pg, const struct site *s, const struct page *p,
 	set_bool(pg, "snapshot_ready", all_snap);
 }
 
-static const struct page_review *review_of(const struct page *p,
-    const char *claim)
-{
-	const struct page_review *found = NULL;
-	for (size_t i = 0; i < p->meta.nreviews; i++)
-		if (p->meta.reviews[i].claim.s &&
-		    !strcmp(p->meta.reviews[i].claim.s, claim))
-			found = &p->meta.reviews[i];
-	return found;
-}
-
 static const char *const badge_names[] = {"Substantively reviewed",
 	"Source checked", "Metadata only"};
 static const char *const badge_classes[] = {"substantive", "source-checked",
 	"metadata"};
 
 static json_t *claim_item(const struct site *s, const struct page *p,
-    const struct page_claim *c, const char *root, int *substantive)
+    size_t index, const char *root, int *substantive)
 {
+	const struct page_claim *c = &p->meta.claims[index];
+	struct check_claim cc;
+	check_claim_status(p, index, &cc);
+	const char *pin = cc.pin;
 	json_t *o = json_object();
-	char pin[13];
-	page_claim_pin(c, pin);
 	char *anchor = xasprintf("claim-%s", c->id.s);
 	set_str(o, "id", c->id.s);
 	set_str(o, "anchor", anchor);
@@ -349,8 +340,8 @@ static json_t *claim_item(const struct site *s, const struct page *p,
 	set_str(o, "text", c->text.s);
 	set_str(o, "scope", c->scope);
 	set_str(o, "pin", pin);
-	const struct page_review *r = review_of(p, c->id.s);
-	int stale = r && strcmp(r->pin.s, pin);
+	const struct page_review *r = cc.review;
+	int stale = cc.state == CLAIM_STALE;
 	if (!r) {
 		set_str(o, "badge", "Unreviewed");
 		set_str(o, "badge_class", "unreviewed");
@@ -409,8 +400,8 @@ static void add_claims(json_t *pg, const struct site *s, const struct page *p,
 	int substantive = 0;
 	size_t witnesses = 0;
 	for (size_t i = 0; i < m->nclaims; i++) {
-		json_array_append_new(items, claim_item(s, p, &m->claims[i],
-		    root, &substantive));
+		json_array_append_new(items, claim_item(s, p, i, root,
+		    &substantive));
 		witnesses += m->claims[i].witnesses.nitems;
 	}
 	char *status = substantive == 1
@@ -675,10 +666,10 @@ void site_context_add_jsonld(const struct site *s, size_t index,
 	json_array_append_new(graph, article);
 	for (size_t i = 0; i < p->meta.nclaims; i++) {
 		const struct page_claim *c = &p->meta.claims[i];
-		const struct page_review *r = review_of(p, c->id.s);
-		char pin[13];
-		page_claim_pin(c, pin);
-		if (!r || strcmp(r->pin.s, pin))
+		struct check_claim cc;
+		check_claim_status(p, i, &cc);
+		const struct page_review *r = cc.review;
+		if (cc.state != CLAIM_REVIEWED)
 			continue;  /* only current reviews are published */
 		json_t *cr = json_object(), *rating = json_object(),
 		    *author = json_object();

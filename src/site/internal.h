@@ -5,6 +5,7 @@
 #ifndef FOLIO_SITE_INTERNAL_H
 #define FOLIO_SITE_INTERNAL_H
 
+#include "check/check.h"
 #include "markdown/markdown.h"
 #include "page/page.h"
 #include "site.h"
@@ -21,6 +22,9 @@ struct site {
 	size_t nmedia;
 	char *share;              /* folio's own files: templates/, katex/ */
 	char *templates;          /* the theme folder in use */
+	struct store *store;      /* build/folio.db, open during a build */
+	struct check_result claims; /* every claim's review state */
+	struct report report;     /* witness and claim cases for check */
 };
 
 /* load.c: reads site.yaml, every page and source; parses page bodies.
@@ -57,8 +61,27 @@ int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
 int site_write_extras(struct site *s, const void *render_set,
     const char *out, struct diags *d);
 
+/* store_step.c: opens build/folio.db and starts the build's transaction
+ * (site_store_open); records the content tables and commits
+ * (site_store_close).  Each returns 0, or -1 with a diagnostic. */
+int site_store_open(struct site *s, struct diags *d);
+int site_store_close(struct site *s, struct diags *d);
+
+/* witness_step.c: every code witness compiled, run and checked, or taken
+ * from the cache.  Returns 0 when the runner could work (the diagnostics
+ * say whether witnesses passed), -1 on a system error. */
+int site_run_witnesses(struct site *s, struct diags *d);
+
+/* claims_step.c: the claim, source and review checks (check_run) with the
+ * objects each page has; fills s->claims. */
+void site_check_claims(struct site *s, struct diags *d);
+/* The objects of page i that claims may cite ("eq:x", "code:y",
+ * "demo:z"); the caller frees the array and its strings. */
+char **site_page_objects(const struct site *s, size_t i, size_t *n);
+
 /* report_step.c: folio check's report in the format of o (text goes to
  * stderr, the others to --output or stdout).  Returns 0 or -1. */
-int site_report(const struct site_opts *o, const struct diags *d);
+int site_report(const struct site *s, const struct diags *d,
+    struct diags *errors);
 
 #endif

@@ -173,6 +173,8 @@ void site_free(struct site *s)
 		free(s->media[i]);
 	free(s->media);
 	site_config_free(s->config);
+	check_result_free(&s->claims);
+	report_free(&s->report);
 	free(s->share);
 	free(s->templates);
 }

@@ -1,11 +1,19 @@
 /*
- * report_step.c -- writing folio check's report.
+ * report_step.c -- folio check's report: text to stderr (like a compiler),
+ * the other formats to --output FILE or stdout.
  */
 #include "internal.h"
 
-int site_report(const struct site_opts *o, const struct diags *d)
+static const enum report_format formats[] = {REPORT_TEXT, REPORT_GITHUB,
+	REPORT_JSON, REPORT_JUNIT};
+
+int site_report(const struct site *s, const struct diags *d,
+    struct diags *errors)
 {
-	(void)o;
-	diags_print(stderr, d);
-	return 0;
+	const struct site_opts *o = s->opts;
+	enum report_format f = formats[o->format];
+	if (o->report)
+		return report_write_file(o->report, f, d, &s->report, errors);
+	return report_write(f == REPORT_TEXT ? stderr : stdout, f, d,
+	    &s->report);
 }

@@ -1,0 +1,77 @@
+/*
+ * store_step.c -- build/folio.db for a build: opened at the start (its
+ * caches serve the math and witness steps), filled with the content
+ * tables, and committed in one transaction at the end.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+int site_store_open(struct site *s, struct diags *d)
+{
+	if (dir_make("build") != 0) {
+		diags_add(d, DIAG_ERROR, "build", 0, 0, "store",
+		    "cannot create folder: %s", strerror(errno));
+		return -1;
+	}
+	s->store = store_open("build/folio.db", d);
+	if (!s->store)
+		return -1;
+	if (store_begin(s->store, d) != 0 || store_clear(s->store, d) != 0) {
+		store_close(s->store);
+		s->store = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int put_objects(struct site *s, size_t i, struct diags *d)
+{
+	size_t n = 0;
+	char **ids = site_page_objects(s, i, &n);
+	struct store_object *objs = xcalloc(n + 1, sizeof *objs);
+	const struct md_doc *doc = s->docs[i];
+	for (size_t k = 0; k < n; k++) {
+		objs[k].id = ids[k];
+		for (size_t w = 0; w < doc->nwitnesses; w++)
+			if (!strcmp(ids[k] + 5, doc->witnesses[w].name) &&
+			    str_starts(ids[k], "code:")) {
+				objs[k].line = doc->witnesses[w].line;
+				objs[k].run_key = doc->witnesses[w].hash[0]
+				    ? doc->witnesses[w].hash : NULL;
+			}
+		for (size_t m = 0; m < doc->nmath; m++)
+			if (doc->math[m].id && str_starts(ids[k], "eq:") &&
+			    !strcmp(ids[k] + 3, doc->math[m].id))
+				objs[k].line = doc->math[m].line;
+	}
+	int r = store_objects_put(s->store, s->pages[i]->id, objs, n, d);
+	for (size_t k = 0; k < n; k++)
+		free(ids[k]);
+	free(ids);
+	free(objs);
+	return r;
+}
+
+int site_store_close(struct site *s, struct diags *d)
+{
+	if (!s->store)
+		return 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < s->npages; i++)
+		r = store_page_put(s->store, s->pages[i], d) ||
+		    put_objects(s, i, d) ? -1 : 0;
+	for (size_t i = 0; r == 0 && i < s->nsources; i++)
+		r = store_source_put(s->store, s->sources[i], d);
+	if (r == 0)
+		r = store_commit(s->store, d);
+	else
+		store_rollback(s->store);
+	store_close(s->store);
+	s->store = NULL;
+	return r;
+}

@@ -1,0 +1,127 @@
+/*
+ * witness_step.c -- the witness step of a build: every ```c witness=NAME
+ * block compiled and run by the witness stage, unless the cache holds a
+ * passing run under the same key (code, expected output, options, flow
+ * library, prelude, folio version, limits).  Only passing runs are cached:
+ * a failure is run again next time, so its diagnostics are always fresh.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "witness/witness.h"
+
+static const char *status_name(int status)
+{
+	static const char *const names[] = {"pending", "pass",
+		"compile-error", "runtime-error", "timeout", "output-limit",
+		"mismatch", "system-error"};
+	return status >= 0 && status <= WITNESS_SYSTEM_ERROR ? names[status]
+	    : "unknown";
+}
+
+/* The prelude and flow.h: in the source tree under src/, once installed
+ * together in share/folio/witness/include. */
+static void find_includes(const struct site *s, char **include, char **flow)
+{
+	*include = path_join(s->share, "src/witness/include");
+	*flow = path_join(s->share, "src/flow");
+	if (!path_is_dir(*include)) {
+		free(*include);
+		free(*flow);
+		*include = path_join(s->share, "witness/include");
+		*flow = NULL;
+	}
+}
+
+int site_run_witnesses(struct site *s, struct diags *d)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		total += s->docs[i]->nwitnesses;
+	if (!total)
+		return 0;
+	struct witness_opts wo = {0};
+	char *include, *flow;
+	find_includes(s, &include, &flow);
+	wo.include_dir = include;
+	wo.flow_dir = flow;
+	wo.timeout_ms = s->config->witness_timeout_ms;
+	wo.cpu_s = s->config->witness_cpu_s;
+	wo.memory_mb = s->config->witness_memory_mb;
+	wo.output_kb = s->config->witness_output_kb;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	wo.jobs = s->opts->jobs > 0 ? s->opts->jobs : cores > 0 ? (int)cores : 1;
+
+	struct witness_item *items = xcalloc(total, sizeof *items);
+	struct md_witness **owners = xcalloc(total, sizeof *owners);
+	size_t n = 0;
+	int r = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		struct md_doc *doc = s->docs[i];
+		for (size_t k = 0; k < doc->nwitnesses; k++) {
+			struct md_witness *w = &doc->witnesses[k];
+			struct witness_item it = {
+				.path = s->pages[i]->path,
+				.name = w->name,
+				.code = w->code,
+				.code_line = w->code_line,
+				.expected = w->expected,
+				.expected_line = w->expected_line,
+				.tol = w->tol,
+				.has_tol = w->has_tol,
+			};
+			witness_cache_key(&wo, &it, w->hash);
+			struct store_run run = {0};
+			int hit = !s->opts->force && s->store &&
+			    store_run_get(s->store, w->hash, &run, d) == 1 &&
+			    !strcmp(run.status, "pass");
+			if (hit) {
+				w->status = MD_WITNESS_PASS;
+				w->ms = run.ms;
+				w->cached = 1;
+			} else {
+				items[n] = it;
+				owners[n++] = w;
+			}
+			store_run_clear(&run);
+		}
+	}
+	witness_run_all(&wo, items, n, d);
+	for (size_t i = 0; i < n; i++) {
+		struct md_witness *w = owners[i];
+		w->status = items[i].status == WITNESS_PASS ? MD_WITNESS_PASS
+		    : MD_WITNESS_FAIL;
+		w->ms = items[i].ms;
+		if (items[i].status == WITNESS_SYSTEM_ERROR)
+			r = -1;
+		if (items[i].status == WITNESS_PASS && s->store) {
+			struct store_run run = {
+				.status = "pass",
+				.output = items[i].stdout_text,
+				.ms = items[i].ms,
+			};
+			store_run_put(s->store, w->hash, &run, d);
+		}
+		report_add_witness(&s->report, w->name, items[i].path,
+		    w->line, status_name(items[i].status), w->ms, 0, NULL);
+		witness_item_clear(&items[i]);
+	}
+	/* The cached ones, for the report. */
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t k = 0; k < s->docs[i]->nwitnesses; k++) {
+			struct md_witness *w = &s->docs[i]->witnesses[k];
+			if (w->cached)
+				report_add_witness(&s->report, w->name,
+				    s->pages[i]->path, w->line, "pass", w->ms,
+				    1, NULL);
+		}
+	free(items);
+	free(owners);
+	free(include);
+	free(flow);
+	return r;
+}
