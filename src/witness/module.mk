@@ -43,5 +43,6 @@ BENCHES += bench-witness
 bench-witness: $(BUILD)/bench/witness-bench
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/bench/witness-bench 500 src/witness/include src/flow \
+		$(BUILD)/libfolio.a 2 40 \
 		> $(BUILD)/bench/witness.json
 	@cat $(BUILD)/bench/witness.json

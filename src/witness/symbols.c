@@ -8,6 +8,8 @@
  */
 #include "witness/internal.h"
 
+#include "flow/flow.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -78,8 +80,24 @@ const struct witness_symbol witness_symbols[] = {
 	SYM(floorf), SYM(ceilf), SYM(roundf), SYM(fminf), SYM(fmaxf),
 	/* assert.h */
 	{"__folio_assert_fail", (const void *)&witness_assert_fail},
-	/* flow.h -- TODO: the flow library's functions, once src/flow/flow.h
-	 * exists on this branch (test_witness_symbols checks them). */
+	/* flow.h */
+	SYM(flow_adam_init), SYM(flow_adam_step), SYM(flow_add_actnorm),
+	SYM(flow_add_affine), SYM(flow_add_coupling),
+	SYM(flow_add_elementwise), SYM(flow_add_logit), SYM(flow_add_maf),
+	SYM(flow_add_permute), SYM(flow_add_planar), SYM(flow_add_radial),
+	SYM(flow_add_reverse), SYM(flow_add_sigmoid), SYM(flow_add_spline),
+	SYM(flow_add_spline_coupling), SYM(flow_base_log_prob), SYM(flow_cos),
+	SYM(flow_data_init), SYM(flow_exp), SYM(flow_expm1),
+	SYM(flow_forward), SYM(flow_init), SYM(flow_inverse),
+	SYM(flow_layer_forward), SYM(flow_layer_inverse), SYM(flow_log),
+	SYM(flow_log1p), SYM(flow_log_prob), SYM(flow_mem_used),
+	SYM(flow_nll_grad), SYM(flow_normal_log_prob), SYM(flow_perturb),
+	SYM(flow_rng_next), SYM(flow_rng_normal), SYM(flow_rng_seed),
+	SYM(flow_rng_uniform), SYM(flow_rqs_eval), SYM(flow_sample),
+	SYM(flow_sample_and_log_prob), SYM(flow_seed), SYM(flow_set_base),
+	SYM(flow_sigmoid), SYM(flow_sin), SYM(flow_softplus),
+	SYM(flow_spline_set_knots), SYM(flow_sqrt), SYM(flow_tanh),
+	SYM(flow_toy_sample), SYM(flow_train_step),
 	{NULL, NULL},
 };
 

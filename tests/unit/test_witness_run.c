@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "witness/witness.h"
 
 #define CODE_LINE 10
@@ -98,6 +99,32 @@ static void test_pass(void **state)
 	free(got);
 	witness_item_clear(&it);
 	assert_null(it.stdout_text);
+}
+
+/* A witness linked against the flow library prints what the same calls
+ * print natively. */
+static void test_flow_library(void **state)
+{
+	(void)state;
+	struct flow_rng r;
+	flow_rng_seed(&r, 42);
+	double u = flow_rng_normal(&r);
+	double z[2] = {0.5, -1};
+	char *want = xasprintf("%.17g\n%.17g\n", u,
+	    flow_normal_log_prob(z, 2));
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, "#include <stdio.h>\n#include <flow.h>\n"
+	    "int main(void) {\n  struct flow_rng r;\n  flow_rng_seed(&r, 42);\n"
+	    "  printf(\"%.17g\\n\", flow_rng_normal(&r));\n"
+	    "  double z[2] = {0.5, -1};\n"
+	    "  printf(\"%.17g\\n\", flow_normal_log_prob(z, 2));\n"
+	    "  return 0;\n}\n", want, 0, 0, &it);
+	assert_string_equal(got, "");
+	assert_string_equal(it.stdout_text, want);
+	free(got);
+	free(want);
+	witness_item_clear(&it);
 }
 
 static void test_compile_error_line(void **state)
@@ -390,6 +417,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pass),
+		cmocka_unit_test(test_flow_library),
 		cmocka_unit_test(test_compile_error_line),
 		cmocka_unit_test(test_compile_error_missing_function),
 		cmocka_unit_test(test_fork_not_linked),
