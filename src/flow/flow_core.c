@@ -195,39 +195,50 @@ fail:
 	return -1;
 }
 
-/* Runs every layer forward (dir > 0) or inverse, through two scratch
- * buffers; the result is copied out at the end so out may alias in. */
+/* Points per pass through the layers: small enough that the conditioner's
+ * activations stay in cache.  Each point's result does not depend on it. */
+enum { CHUNK = 128 };
+
+/* Runs every layer forward (dir > 0) or inverse, CHUNK points at a time
+ * through two scratch buffers; the result is copied out at the end of each
+ * chunk so out may alias in. */
 static int run(struct flow *f, int dir, const double *in, double *out,
     double *logdet, int n)
 {
 	if (n < 0)
 		return -1;
-	long mark = f->used, nd = (long)n * f->dim;
-	double *a = flow__take(f, nd), *b = flow__take(f, nd);
-	double *ld = flow__take(f, n);
+	int d = f->dim;
+	long mark = f->used, cd = (long)(n < CHUNK ? n : CHUNK) * d;
+	double *a0 = flow__take(f, cd), *b0 = flow__take(f, cd);
+	double *ld = flow__take(f, n < CHUNK ? n : CHUNK);
 	if (!ld)
 		goto fail;
-	for (int i = 0; i < n; i++)
-		ld[i] = 0;
-	for (long i = 0; i < nd; i++)
-		a[i] = in[i];
-	for (int s = 0; s < f->nlayers; s++) {
-		int k = dir > 0 ? s : f->nlayers - 1 - s;
-		struct flow_layer *L = &f->layer[k];
-		const struct layer_ops *op = ops_of(L->kind);
-		int rc = dir > 0 ? op->fwd(f, L, a, b, ld, n)
-		    : op->inv(f, L, a, b, ld, n, 0);
-		if (rc)
-			goto fail;
-		double *t = a;
-		a = b;
-		b = t;
+	for (int c0 = 0; c0 < n; c0 += CHUNK) {
+		int m = n - c0 < CHUNK ? n - c0 : CHUNK;
+		long md = (long)m * d;
+		double *a = a0, *b = b0;
+		for (int i = 0; i < m; i++)
+			ld[i] = 0;
+		for (long i = 0; i < md; i++)
+			a[i] = in[(long)c0 * d + i];
+		for (int s = 0; s < f->nlayers; s++) {
+			int k = dir > 0 ? s : f->nlayers - 1 - s;
+			struct flow_layer *L = &f->layer[k];
+			const struct layer_ops *op = ops_of(L->kind);
+			int rc = dir > 0 ? op->fwd(f, L, a, b, ld, m)
+			    : op->inv(f, L, a, b, ld, m, 0);
+			if (rc)
+				goto fail;
+			double *t = a;
+			a = b;
+			b = t;
+		}
+		for (long i = 0; i < md; i++)
+			out[(long)c0 * d + i] = a[i];
+		if (logdet)
+			for (int i = 0; i < m; i++)
+				logdet[c0 + i] = ld[i];
 	}
-	for (long i = 0; i < nd; i++)
-		out[i] = a[i];
-	if (logdet)
-		for (int i = 0; i < n; i++)
-			logdet[i] = ld[i];
 	f->used = mark;
 	return 0;
 fail:

@@ -30,3 +30,30 @@ $(BUILD)/flow.wasm: $(FLOW_SRCS) src/flow/flow.h src/flow/flow_impl.h
 		-o $@ $(BUILD)/wasm-flow/*.o
 	@echo "flow: $@ ($$(wc -c < $@) bytes)"
 	@if command -v node >/dev/null; then node src/flow/wasm/check.js $@; fi
+
+# `make flow-train-check`: full-accuracy training on the toy sets.
+$(BUILD)/flow_train: tests/bench/flow_train.c $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libfolio.a -lm $(LDFLAGS)
+.PHONY: flow-train-check
+flow-train-check: $(BUILD)/flow_train
+	$(BUILD)/flow_train
+
+# `make bench` runs bench-flow: the flow library beside PyTorch (Debian's
+# python3-torch, installed here when missing), written to
+# $(BUILD)/bench/flow.json.
+BENCHES += bench-flow
+# Debian's torch is installed for the system Python, not for a pyenv one.
+FLOW_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+$(BUILD)/flow_bench: tests/bench/flow_bench.c $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libfolio.a -lm $(LDFLAGS)
+.PHONY: bench-flow
+bench-flow: $(BUILD)/flow_bench
+	@mkdir -p $(BUILD)/bench
+	@$(FLOW_PYTHON) -c 'import torch' 2>/dev/null || { \
+		echo "bench-flow: installing python3-torch"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends python3-torch >/dev/null; }
+	@torch=$$($(FLOW_PYTHON) tests/bench/flow_bench.py 2>/dev/null); \
+		$(BUILD)/flow_bench $$torch > $(BUILD)/bench/flow.json
