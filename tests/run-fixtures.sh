@@ -8,11 +8,13 @@
 #   expect/          optional: files that must exist in the output with
 #                    this exact content (paths relative to the site copy)
 #   check.sh         optional: a script run in the site copy afterwards,
-#                    with FOLIO set; it fails the fixture by exiting non-zero
+#                    with FOLIO (the executable) and REPO (the repository
+#                    root) set; it fails the fixture by exiting non-zero
 # The fixture is copied to a scratch folder first, so runs never write into
 # the repository.  Usage: run-fixtures.sh path/to/folio [name...]
 folio=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 pass=0 fail=0
@@ -50,7 +52,7 @@ for name in $names; do
 		[ -f "$scratch/$name.bad" ] && ok=0
 	fi
 	if [ -f "$src/check.sh" ]; then
-		if ! (cd "$site" && FOLIO=$folio sh "$src/check.sh"); then
+		if ! (cd "$site" && FOLIO=$folio REPO=$repo sh "$src/check.sh"); then
 			echo "FAIL $name: check.sh failed"; ok=0
 		fi
 	fi
