@@ -121,10 +121,7 @@ static int write_html(const char *dir, const char *rel, const char *html,
 	return r;
 }
 
-/* Renders template `name` with the base context plus `extra` merged in
- * (extra is consumed), into out/<rel>/index.html (rel NULL: the root).
- * file overrides the file name ("404.html"). */
-static int write_template(struct site *s, const struct render_set *rs,
+int site_write_template(struct site *s, const struct render_set *rs,
     const char *out, const char *rel, const char *file, const char *name,
     const char *title, json_t *extra, struct diags *d)
 {
@@ -169,7 +166,7 @@ static void *write_pages(void *arg)
 		    site_context_page(w->s, i, root));
 		site_context_add_jsonld(w->s, i, extra);
 		free(root);
-		if (write_template(w->s, w->rs, w->out, p->id, NULL, "concept",
+		if (site_write_template(w->s, w->rs, w->out, p->id, NULL, "concept",
 		    p->meta.title, extra, &d) != 0)
 			break;
 	}
@@ -207,10 +204,10 @@ static int write_site(struct site *s, const struct render_set *rs,
 	diags_move(d, &w.d);
 	if (w.failed)
 		return -1;
-	if (write_template(s, rs, out, NULL, NULL, "index", s->config->title,
+	if (site_write_template(s, rs, out, NULL, NULL, "index", s->config->title,
 	    site_context_index(s, ""), d) != 0)
 		return -1;
-	if (render_set_has(rs, "404") && write_template(s, rs, out, NULL,
+	if (render_set_has(rs, "404") && site_write_template(s, rs, out, NULL,
 	    "404.html", "404", "Not found", json_object(), d) != 0)
 		return -1;
 	if (site_write_extras(s, rs, out, d) != 0)

@@ -56,9 +56,21 @@ int site_render_math(struct site *s, struct diags *d);
  * is).  Returns 0 or -1. */
 int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
 
+struct render_set;
+typedef struct json_t json_t;
+
+/* build.c: renders template `name` with the base context plus `extra`
+ * merged in (extra is consumed), into out/<rel>/index.html (rel NULL: the
+ * root); file, when not NULL, names the output file instead ("404.html").
+ * Returns 0 or -1 with a diagnostic. */
+int site_write_template(struct site *s, const struct render_set *rs,
+    const char *out, const char *rel, const char *file, const char *name,
+    const char *title, json_t *extra, struct diags *d);
+
 /* extras.c: the site-wide pages and files beyond the concept pages and
- * the catalogue: sitemap.xml, the Atom feed.  Returns 0 or -1. */
-int site_write_extras(struct site *s, const void *render_set,
+ * the catalogue: a page per source, the claims dashboard, sitemap.xml and
+ * robots.txt.  Returns 0 or -1. */
+int site_write_extras(struct site *s, const struct render_set *rs,
     const char *out, struct diags *d);
 
 /* store_step.c: opens build/folio.db and starts the build's transaction
