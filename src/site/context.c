@@ -252,7 +252,7 @@ static void add_map_and_bridge(json_t *pg, const struct site *s,
 static void add_objects(json_t *pg, const struct md_doc *doc)
 {
 	json_t *w = json_array(), *e = json_array();
-	static const char *const status[] = {"unrun", "checked", "failed"};
+	static const char *const status[] = {"unrun", "passed", "failed"};
 	for (size_t i = 0; i < doc->nwitnesses; i++) {
 		const struct md_witness *x = &doc->witnesses[i];
 		json_t *o = json_object();
