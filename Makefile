@@ -123,13 +123,18 @@ asan:
 serve: all
 	$(BUILD)/folio serve
 
+# The installed share folder keeps the source tree's layout, so folio finds
+# its files the same way in both: templates/, node_modules/katex/,
+# src/math/katex-worker.js (and witness/include/, from
+# src/witness/module.mk).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/src/math
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
 	cp -R templates $(DESTDIR)$(PREFIX)/share/folio/
-	if [ -d node_modules/katex/dist ]; then \
-		mkdir -p $(DESTDIR)$(PREFIX)/share/folio/katex && \
-		cp -R node_modules/katex/dist/. $(DESTDIR)$(PREFIX)/share/folio/katex/; fi
+	install -m 644 src/math/katex-worker.js $(DESTDIR)$(PREFIX)/share/folio/src/math/
+	if [ -d node_modules/katex ]; then \
+		mkdir -p $(DESTDIR)$(PREFIX)/share/folio/node_modules && \
+		cp -R node_modules/katex $(DESTDIR)$(PREFIX)/share/folio/node_modules/; fi
 
 clean:
 	rm -rf $(BUILD)

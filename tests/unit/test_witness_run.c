@@ -360,7 +360,7 @@ static void test_parallel(void **state)
 	struct witness_opts o = base_opts();
 	enum { N = 9 };
 	struct witness_item it[N];
-	char *code[N], *exp[N], name[N][8];
+	char *code[N], *exp[N], name[N][16];
 	memset(it, 0, sizeof it);
 	for (int i = 0; i < N; i++) {
 		code[i] = xasprintf("#include <stdio.h>\nint main(void) {\n"
