@@ -440,6 +440,80 @@ static void find_objects(struct finder *f, cmark_node *root)
 	cmark_iter_free(it);
 }
 
+/* ---- the tree: parsed for md_parse, then released, and parsed again
+ * only for the step that needs it (md_render, or locating a TeX error), so
+ * that a site of thousands of pages never holds thousands of trees. */
+
+static void tree_build(struct md_doc *doc)
+{
+	struct md_priv *priv = doc->priv;
+	priv->math = mathsyntax_extension_new();
+	priv->parser = parser_new(priv->math);
+	cmark_parser_feed(priv->parser, priv->text, priv->text_len);
+	priv->root = cmark_parser_finish(priv->parser);
+}
+
+static void free_objects(struct md_doc *doc)
+{
+	for (size_t i = 0; i < doc->nmath; i++) {
+		free(doc->math[i].tex);
+		free(doc->math[i].id);
+		free(doc->math[i].html);
+	}
+	free(doc->math);
+	for (size_t i = 0; i < doc->nwitnesses; i++) {
+		free(doc->witnesses[i].name);
+		free(doc->witnesses[i].code);
+		free(doc->witnesses[i].expected);
+	}
+	free(doc->witnesses);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		free(doc->sections[i].name);
+		free(doc->sections[i].anchor);
+		free(doc->sections[i].html);
+	}
+	free(doc->sections);
+}
+
+static void tree_release(struct md_doc *doc)
+{
+	struct md_priv *priv = doc->priv;
+	if (!priv->root)
+		return;
+	cmark_node_free(priv->root);
+	cmark_parser_free(priv->parser);
+	mathsyntax_extension_free(priv->math);
+	priv->root = NULL;
+	priv->parser = NULL;
+	priv->math = NULL;
+	for (size_t i = 0; i < doc->nmath; i++)
+		doc->math[i].node = NULL;
+	for (size_t i = 0; i < doc->nwitnesses; i++)
+		doc->witnesses[i].node = doc->witnesses[i].output_node = NULL;
+}
+
+/* Parses the text again and points the objects at their new nodes: the
+ * same text gives the same objects in the same order. */
+static void tree_restore(struct md_doc *doc)
+{
+	struct md_priv *priv = doc->priv;
+	if (priv->root)
+		return;
+	tree_build(doc);
+	struct md_doc again = {.page = doc->page, .priv = priv};
+	struct diags scratch = {0};
+	struct finder f = {.doc = &again, .d = &scratch};
+	find_objects(&f, priv->root);
+	for (size_t i = 0; i < doc->nmath && i < again.nmath; i++)
+		doc->math[i].node = again.math[i].node;
+	for (size_t i = 0; i < doc->nwitnesses && i < again.nwitnesses; i++) {
+		doc->witnesses[i].node = again.witnesses[i].node;
+		doc->witnesses[i].output_node = again.witnesses[i].output_node;
+	}
+	free_objects(&again);
+	diags_free(&scratch);
+}
+
 struct md_doc *md_parse(const struct page *p, struct diags *d)
 {
 	struct md_doc *doc = xcalloc(1, sizeof *doc);
@@ -448,12 +522,10 @@ struct md_doc *md_parse(const struct page *p, struct diags *d)
 	doc->priv = priv;
 	priv->text = mathsyntax_prepass(p->body, p->body_len,
 	    &priv->text_len);
-	priv->math = mathsyntax_extension_new();
-	priv->parser = parser_new(priv->math);
-	cmark_parser_feed(priv->parser, priv->text, priv->text_len);
-	priv->root = cmark_parser_finish(priv->parser);
+	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
+	tree_release(doc);
 	return doc;
 }
 
@@ -656,6 +728,7 @@ static char *fold_ids(const char *html)
 void md_render(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
+	tree_restore(doc);
 	drop_raw_html(priv->root);
 	neutralise_links(priv->root);
 	for (size_t i = 0; i < doc->nmath; i++)
@@ -692,6 +765,7 @@ void md_render(struct md_doc *doc)
 		if (!doc->sections[i].html)
 			doc->sections[i].html = xstrdup("");
 	free(html);
+	tree_release(doc);
 }
 
 /* ---- positions */
@@ -702,8 +776,16 @@ void md_math_locate(const struct md_doc *doc, const struct md_math *m,
 	int l = 1, c = 1;
 	*line = m->line;
 	*col = m->col;
-	if (!m->node)
-		return;
+	if (!m->node) {
+		/* The tree was released after parsing: parse it again (this
+		 * happens for errors only). */
+		struct md_doc *mut = (struct md_doc *)doc;
+		size_t i = (size_t)(m - doc->math);
+		tree_restore(mut);
+		m = &doc->math[i];
+		if (!m->node)
+			return;
+	}
 	if (cmark_node_get_type(m->node) == CMARK_NODE_CODE_BLOCK)
 		mathsyntax_locate_block(doc->page->body, doc->page->body_len,
 		    m->node, off, &l, &c);
@@ -719,32 +801,13 @@ void md_free(struct md_doc *doc)
 	if (!doc)
 		return;
 	struct md_priv *priv = doc->priv;
-	for (size_t i = 0; i < doc->nmath; i++) {
-		free(doc->math[i].tex);
-		free(doc->math[i].id);
-		free(doc->math[i].html);
-	}
-	free(doc->math);
-	for (size_t i = 0; i < doc->nwitnesses; i++) {
-		free(doc->witnesses[i].name);
-		free(doc->witnesses[i].code);
-		free(doc->witnesses[i].expected);
-	}
-	free(doc->witnesses);
-	for (size_t i = 0; i < doc->nsections; i++) {
-		free(doc->sections[i].name);
-		free(doc->sections[i].anchor);
-		free(doc->sections[i].html);
-	}
-	free(doc->sections);
-	free(doc->intro_html);
-	free(doc->footnotes_html);
 	if (priv) {
-		cmark_node_free(priv->root);
-		cmark_parser_free(priv->parser);
-		mathsyntax_extension_free(priv->math);
+		tree_release(doc);
 		free(priv->text);
 		free(priv);
 	}
+	free_objects(doc);
+	free(doc->intro_html);
+	free(doc->footnotes_html);
 	free(doc);
 }

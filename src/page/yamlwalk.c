@@ -178,7 +178,9 @@ int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
 	return 0;
 }
 
-yaml_node_t *yw_get_key(struct yw *w, yaml_node_t *n, const char *key)
+/* The pair of mapping n whose key is the scalar key, or NULL. */
+static yaml_node_pair_t *find_pair(struct yw *w, yaml_node_t *n,
+    const char *key)
 {
 	if (!yw_is_map(n))
 		return NULL;
@@ -186,22 +188,21 @@ yaml_node_t *yw_get_key(struct yw *w, yaml_node_t *n, const char *key)
 	    p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&w->doc, p->key);
 		if (yw_is_scalar(k) && !strcmp(yw_scalar(k), key))
-			return k;
+			return p;
 	}
 	return NULL;
 }
 
+yaml_node_t *yw_get_key(struct yw *w, yaml_node_t *n, const char *key)
+{
+	yaml_node_pair_t *p = find_pair(w, n, key);
+	return p ? yaml_document_get_node(&w->doc, p->key) : NULL;
+}
+
 yaml_node_t *yw_get(struct yw *w, yaml_node_t *n, const char *key)
 {
-	if (!yw_is_map(n))
-		return NULL;
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-	    p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&w->doc, p->key);
-		if (yw_is_scalar(k) && !strcmp(yw_scalar(k), key))
-			return yaml_document_get_node(&w->doc, p->value);
-	}
-	return NULL;
+	yaml_node_pair_t *p = find_pair(w, n, key);
+	return p ? yaml_document_get_node(&w->doc, p->value) : NULL;
 }
 
 yaml_node_t *yw_require(struct yw *w, yaml_node_t *map, const char *key,

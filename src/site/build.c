@@ -20,30 +20,31 @@
 
 /* ---- finding folio's own files */
 
-/* folio's share folder holds templates/ (the default theme) and KaTeX.
- * In the source tree the executable is build/folio and the share folder
- * is the tree itself; once installed it is $(PREFIX)/share/folio. */
+/* folio's share folder holds templates/ (the default theme), KaTeX and
+ * the witness prelude.  In the source tree the executable is build/folio
+ * (or build/<variant>/folio) and the share folder is the tree itself, a
+ * few folders up; once installed it is $(PREFIX)/share/folio. */
 static char *find_share(void)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
 			*slash = '\0';
-			char *tree = xasprintf("%s/..", exe);
-			char *probe = xasprintf("%s/templates/concept.mustache",
-			    tree);
+			char *probe = xasprintf("%s/../templates/concept.mustache",
+			    exe);
 			int ok = path_exists(probe);
 			free(probe);
 			if (ok) {
+				char *tree = xasprintf("%s/..", exe);
 				char *real = realpath(tree, NULL);
 				free(tree);
 				if (real)
 					return real;
-			} else {
-				free(tree);
 			}
 		}
 	}
@@ -166,8 +167,12 @@ static void *write_pages(void *arg)
 		    site_context_page(w->s, i, root));
 		site_context_add_jsonld(w->s, i, extra);
 		free(root);
-		if (site_write_template(w->s, w->rs, w->out, p->id, NULL, "concept",
-		    p->meta.title, extra, &d) != 0)
+		int r = site_write_template(w->s, w->rs, w->out, p->id, NULL,
+		    "concept", p->meta.title, extra, &d);
+		/* Nothing reads a page's body after its page is written. */
+		md_free(w->s->docs[i]);
+		w->s->docs[i] = NULL;
+		if (r != 0)
 			break;
 	}
 	pthread_mutex_lock(&w->lock);
@@ -244,6 +249,8 @@ static int swap_in(const char *staged, const char *out, struct diags *d)
 
 /* ---- the commands */
 
+/* Resolves the paths of o (before leaving the current folder) and enters
+ * the site folder.  On failure releases what it set up and returns -1. */
 static int enter(const struct site_opts *o, struct site *s, char **out,
     struct diags *d)
 {
@@ -256,6 +263,8 @@ static int enter(const struct site_opts *o, struct site *s, char **out,
 		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "site",
 		    "cannot enter the site folder: %s", strerror(errno));
 		free(theme);
+		site_free(s);
+		free(*out);
 		return -1;
 	}
 	if (!*out)
@@ -282,11 +291,8 @@ int site_build(const struct site_opts *o, struct diags *d)
 {
 	struct site s;
 	char *out = NULL;
-	if (enter(o, &s, &out, d) != 0) {
-		site_free(&s);
-		free(out);
+	if (enter(o, &s, &out, d) != 0)
 		return 2;
-	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int system = 0;
@@ -325,11 +331,8 @@ int site_check(const struct site_opts *o, struct diags *d)
 {
 	struct site s;
 	char *out = NULL;
-	if (enter(o, &s, &out, d) != 0) {
-		site_free(&s);
-		free(out);
+	if (enter(o, &s, &out, d) != 0)
 		return 2;
-	}
 	int v = verify(&s, d);
 	int status = finish(o, d, v == 2);
 	diags_sort(d);
