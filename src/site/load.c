@@ -87,7 +87,8 @@ static size_t load_pages(struct site *s, struct diags *d)
 	}
 	if (walk("content", "", &files, d) != 0)
 		return 1;
-	qsort(files.items, files.nitems, sizeof *files.items, cmp_str);
+	if (files.nitems)
+		qsort(files.items, files.nitems, sizeof *files.items, cmp_str);
 	s->pages = xcalloc(files.nitems, sizeof *s->pages);
 	struct names media = {0};
 	for (size_t i = 0; i < files.nitems; i++) {
