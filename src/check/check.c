@@ -219,6 +219,12 @@ static char *quote_detail(const char *snapshot, const char *q)
 	    q + from);
 }
 
+/* Warnings that --strict makes errors: every warning of this stage. */
+static enum diag_level strict_level(const struct ctx *x)
+{
+	return x->opts && x->opts->strict ? DIAG_ERROR : DIAG_WARNING;
+}
+
 static void check_quote(struct ctx *x, const struct page *p,
     const struct page_claim *c, const struct page_support *u)
 {
@@ -234,7 +240,7 @@ static void check_quote(struct ctx *x, const struct page *p,
 		buf_printf(&b, "quote for claim '%s' cannot be checked: source "
 		    "'%s' has no snapshot sources/%s.txt", c->id.s, s->id,
 		    s->id);
-		report(x, DIAG_WARNING, p->path, &u->quote, "no-snapshot",
+		report(x, strict_level(x), p->path, &u->quote, "no-snapshot",
 		    b.data);
 		buf_free(&b);
 		return;
@@ -253,10 +259,6 @@ static void check_quote(struct ctx *x, const struct page *p,
 	buf_free(&b);
 }
 
-static enum diag_level strict_level(const struct ctx *x)
-{
-	return x->opts && x->opts->strict ? DIAG_ERROR : DIAG_WARNING;
-}
 
 static void check_page_sources(struct ctx *x, const struct page *p)
 {

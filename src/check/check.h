@@ -42,9 +42,9 @@
  *
  * A support quote's source is checked like a claim's sources ("support
  * quote of claim 'C' cites source 'X', ..." with unknown-source and
- * unlisted-source).  With --strict, stale-review, unreviewed-claim and
- * unused-source are errors; no-snapshot stays a warning (nothing is wrong
- * with the page, there is only nothing to check the quote against).
+ * unlisted-source).  With --strict every warning is an error, like the
+ * rest of folio's warnings: stale-review, unreviewed-claim, unused-source
+ * and no-snapshot (a quote nothing can check is a claim nobody verified).
  */
 #ifndef FOLIO_CHECK_H
 #define FOLIO_CHECK_H

@@ -471,6 +471,7 @@ static void free_objects(struct md_doc *doc)
 		free(doc->sections[i].name);
 		free(doc->sections[i].anchor);
 		free(doc->sections[i].html);
+		free(doc->sections[i].name_html);
 	}
 	free(doc->sections);
 }
@@ -672,6 +673,21 @@ static void neutralise_links(cmark_node *root)
 #define SECTION_MARK "<!--folio:section-->"
 #define ID_MARK "<!--folio:id:"
 
+/* The content of heading n as HTML, without its tags: "<h2>x</h2>\n"
+ * gives "x". */
+static char *heading_html(const struct md_doc *doc, cmark_node *n)
+{
+	struct md_priv *priv = doc->priv;
+	char *h = cmark_render_html(n, CMARK_OPT_UNSAFE,
+	    cmark_parser_get_syntax_extensions(priv->parser));
+	char *open = strchr(h, '>');
+	char *close = strrchr(h, '<');
+	char *r = open && close && close > open
+	    ? xstrndup(open + 1, (size_t)(close - open - 1)) : xstrdup("");
+	free(h);
+	return r;
+}
+
 /* Level-2 headings become section markers; deeper ones get an id marker
  * that the output pass folds into the tag. */
 static void mark_headings(struct md_doc *doc, cmark_node *root)
@@ -683,6 +699,8 @@ static void mark_headings(struct md_doc *doc, cmark_node *root)
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 			int level = cmark_node_get_heading_level(n);
 			if (level == 2 && section < doc->nsections) {
+				doc->sections[section].name_html =
+				    heading_html(doc, n);
 				replace_node(n, CMARK_NODE_HTML_BLOCK,
 				    SECTION_MARK "\n");
 				section++;

@@ -62,6 +62,8 @@ struct md_section {
 	int standard;      /* 0..3 for Intuition, Math, Code, Interactive Demo; -1 */
 	int has_content;   /* at least one block after the heading */
 	char *html;        /* out of md_render: the section's HTML, heading excluded */
+	char *name_html;   /* out of md_render: the heading's content as HTML
+	                      (math typeset), without the <h2> tags */
 };
 
 struct md_doc {

@@ -149,6 +149,8 @@ static void add_sections(json_t *pg, const struct md_doc *doc)
 		const struct md_section *sec = &doc->sections[i];
 		json_t *o = json_object();
 		set_str(o, "name", sec->name);
+		set_str(o, "name_html", sec->name_html ? sec->name_html
+		    : "");
 		set_str(o, "anchor", sec->anchor);
 		set_bool(o, "standard", sec->standard >= 0);
 		if (sec->standard >= 0) {

@@ -462,14 +462,19 @@ static void test_quotes(void **state)
 	assert_int_equal(fx_run(&f, 0), -1);
 	assert_int_equal(f.d.nitems, 1);
 
-	/* A source without a snapshot: a warning, even with --strict. */
+	/* A source without a snapshot: a warning, an error with --strict. */
 	f.c0_sup[0].source = loc("papamakarios-2021", 19, 20);
-	assert_int_equal(fx_run(&f, 1), 0);
+	assert_int_equal(fx_run(&f, 0), 0);
 	assert_diags(&f, "content/a/flows.md:19:40: warning: check: quote for "
 	    "claim 'exact-density' cannot be checked: source "
 	    "'papamakarios-2021' has no snapshot "
 	    "sources/papamakarios-2021.txt\n");
 	assert_string_equal(f.d.items[0].code, "no-snapshot");
+	assert_int_equal(fx_run(&f, 1), -1);
+	assert_diags(&f, "content/a/flows.md:19:40: error: check: quote for "
+	    "claim 'exact-density' cannot be checked: source "
+	    "'papamakarios-2021' has no snapshot "
+	    "sources/papamakarios-2021.txt\n");
 
 	/* A quote from a source the page does not list, or that does not
 	 * exist. */
