@@ -20,21 +20,17 @@
 // into another, which would make cached output depend on build order).
 'use strict';
 
+// Answers wait in out (strings) and go out in one write per input chunk.
 const out = [];
-let outBytes = 0;
 
 function flush() {
   if (out.length === 0) return;
-  process.stdout.write(out.length === 1 ? out[0] : Buffer.concat(out, outBytes));
+  process.stdout.write(out.join(''), 'utf8');
   out.length = 0;
-  outBytes = 0;
 }
 
 function emit(head, body) {
-  const b = Buffer.from(body, 'utf8');
-  const h = Buffer.from(head + ' ' + b.length + '\n', 'latin1');
-  out.push(h, b);
-  outBytes += h.length + b.length;
+  out.push(head + ' ' + Buffer.byteLength(body, 'utf8') + '\n', body);
 }
 
 let katex;

@@ -27,7 +27,8 @@
 
 extern char **environ;
 
-#define WINDOW 64            /* formulas in flight per worker */
+#define WINDOW 128           /* formulas in flight per worker, at most */
+#define REFILL (WINDOW / 2)  /* top a worker up when this few are left */
 #define HELLO_TIMEOUT_MS 30000
 #define STALL_TIMEOUT_MS 60000
 
@@ -393,9 +394,13 @@ static int render_locked(struct math_pool *p, struct job *j,
 		int nfds = 0, r;
 		for (int i = 0; i < p->nw; i++) {
 			struct worker *w = &p->w[i];
-			while (w->nfly < WINDOW && (j->nredo || j->next < j->n))
-				send_item(w, j, j->nredo ? j->redo[--j->nredo] :
-				    j->next++);
+			/* Topping up in bulk, not one by one, lets each side
+			 * handle many formulas per wake-up. */
+			if (w->nfly <= REFILL)
+				while (w->nfly < WINDOW &&
+				    (j->nredo || j->next < j->n))
+					send_item(w, j, j->nredo ?
+					    j->redo[--j->nredo] : j->next++);
 			pf[nfds++] = (struct pollfd){w->rfd, POLLIN, 0};
 			pf[nfds++] = (struct pollfd){w->wfd,
 			    w->out_off < w->out.len ? POLLOUT : 0, 0};
