@@ -20,17 +20,27 @@
 // into another, which would make cached output depend on build order).
 'use strict';
 
-// Answers wait in out (strings) and go out in one write per input chunk.
+// Each answer is encoded to UTF-8 as soon as it is rendered: KaTeX builds
+// its markup as a deep rope of small strings, which is cheap to flatten
+// while it is fresh in the cache and several times dearer a few dozen
+// formulas later.  Answers then go out in writes of about 64 KiB, and at
+// the end of each input chunk.
 const out = [];
+let outBytes = 0;
 
 function flush() {
   if (out.length === 0) return;
-  process.stdout.write(out.join(''), 'utf8');
+  process.stdout.write(out.length === 1 ? out[0] : Buffer.concat(out, outBytes));
   out.length = 0;
+  outBytes = 0;
 }
 
 function emit(head, body) {
-  out.push(head + ' ' + Buffer.byteLength(body, 'utf8') + '\n', body);
+  const b = Buffer.from(body, 'utf8');
+  const h = Buffer.from(head + ' ' + b.length + '\n', 'latin1');
+  out.push(h, b);
+  outBytes += h.length + b.length;
+  if (outBytes >= 65536) flush();
 }
 
 let katex;
