@@ -361,7 +361,7 @@ static struct line body_line(const char *body, size_t len, int line)
 
 /* Matches frag (as cmark saw it) against the source line from byte p on.
  * A table cell's "\|" is "|" to cmark, so the source may hold a backslash
- * before a pipe that frag lacks.  On success stores in *at the source byte
+ * before a pipe that frag lacks; spaces in frag may stand for a tab.  On success stores in *at the source byte
  * that frag[target] came from (or that follows the match, when target is
  * fraglen) and returns 1. */
 static int frag_match(const struct line *l, size_t p, const char *frag,
@@ -374,6 +374,13 @@ static int frag_match(const struct line *l, size_t p, const char *frag,
 		if (j == fraglen)
 			return 1;
 		if (i < l->n && l->s[i] == frag[j]) {
+			i++, j++;
+		} else if (frag[j] == ' ' && i < l->n && l->s[i] == '\t') {
+			/* cmark turns the rest of a tab that container
+			 * indentation half consumed into spaces */
+			while (j + 1 < fraglen && frag[j + 1] == ' ' &&
+			    j + 1 != target)
+				j++;
 			i++, j++;
 		} else if (frag[j] == '|' && i + 1 < l->n && l->s[i] == '\\' &&
 		    l->s[i + 1] == '|') {
@@ -406,6 +413,92 @@ static cmark_node *enclosing_block(cmark_node *node)
 	return node;
 }
 
+static int is_type(cmark_node *n, const char *name)
+{
+	return n && strcmp(cmark_node_get_type_string(n), name) == 0;
+}
+
+/* The line of a table's header row.  cmark-gfm 0.29.0.gfm.6 misplaces the
+ * header (and the paragraph left above it, which gets line 0) when the
+ * header row followed paragraph lines; the body rows and the table's end
+ * are right, and header, delimiter row and first body row are consecutive
+ * lines. */
+static int header_line(cmark_node *table)
+{
+	for (cmark_node *c = cmark_node_first_child(table); c;
+	    c = cmark_node_next(c))
+		if (is_type(c, "table_row"))
+			return cmark_node_get_start_line(c) - 2;
+	return cmark_node_get_end_line(table) - 1;
+}
+
+static int line_blank(const char *body, size_t len, int line)
+{
+	struct line l = body_line(body, len, line);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.s[i] != ' ' && l.s[i] != '\t' && l.s[i] != '>')
+			return 0;
+	return 1;
+}
+
+/* The first source line of the block whose text cmark's inline parser
+ * saw (a paragraph, heading or table cell). */
+static int block_line(const char *body, size_t len, cmark_node *block)
+{
+	cmark_node *row = cmark_node_parent(block), *next;
+	int line, floor;
+
+	if (is_type(block, "table_cell"))
+		return is_type(row, "table_header") ?
+		    header_line(cmark_node_parent(row)) :
+		    cmark_node_get_start_line(row);
+	line = cmark_node_get_start_line(block);
+	next = cmark_node_next(block);
+	if (line > 0 || !is_type(next, "table"))
+		return line;
+	/* The paragraph that a table's header row was taken from: it ends
+	 * just above the header and starts after the blank line or block
+	 * before it. */
+	line = header_line(next) - 1;
+	if (cmark_node_previous(block))
+		floor = cmark_node_get_end_line(cmark_node_previous(block));
+	else
+		floor = cmark_node_get_start_line(cmark_node_parent(block)) - 1;
+	while (line - 1 > floor && line - 1 >= 1 &&
+	    !line_blank(body, len, line - 1))
+		line--;
+	return line;
+}
+
+/* The byte in line l where the text of block starts, or before it: for a
+ * table cell, just after the pipe that opens it (cmark-gfm's cell columns
+ * are wrong in a misplaced header row); otherwise cmark's column. */
+static size_t block_base(const struct line *l, cmark_node *block)
+{
+	size_t i = 0;
+	int k = 0, col;
+
+	if (is_type(block, "table_cell")) {
+		for (cmark_node *c = cmark_node_previous(block); c;
+		    c = cmark_node_previous(c))
+			k++;
+		while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t' ||
+		    l->s[i] == '>'))
+			i++;
+		if (i < l->n && l->s[i] == '|')
+			i++;
+		for (; k > 0 && i < l->n; i++) {
+			if (l->s[i] == '\\')
+				i++;
+			else if (l->s[i] == '|')
+				k--;
+		}
+		return i <= l->n ? i : l->n;
+	}
+	col = cmark_node_get_start_column(block);
+	return col > 1 && (size_t)(col - 1) <= l->n ? (size_t)(col - 1) : 0;
+}
+
 void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
     size_t off, int *line, int *col)
 {
@@ -432,7 +525,7 @@ void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
 		}
 	for (le = ls; le < texlen && tex[le] != '\n'; le++)
 		;
-	*line = cmark_node_get_start_line(block) + mi->nl_before + (int)k;
+	*line = block_line(body, body_len, block) + mi->nl_before + (int)k;
 	l = body_line(body, body_len, *line);
 
 	/* The fragment of the block's text on that line that we can be sure
@@ -446,13 +539,7 @@ void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
 	buf_put(&frag, tex + ls, le - ls);
 	if (le == texlen)
 		buf_put(&frag, "$$", (size_t)mi->kind);
-	size_t base = 0;
-	if (k == 0 && mi->nl_before == 0) {
-		int bc = cmark_node_get_start_column(block);
-		base = bc > 1 ? (size_t)(bc - 1) : 0;
-		if (base > l.n)
-			base = 0;
-	}
+	size_t base = k == 0 && mi->nl_before == 0 ? block_base(&l, block) : 0;
 	*col = frag_column(&l, base, frag.data, frag.len, target);
 	buf_free(&frag);
 }

@@ -20,6 +20,11 @@
 // into another, which would make cached output depend on build order).
 'use strict';
 
+// Each answer is encoded to UTF-8 as soon as it is rendered: KaTeX builds
+// its markup as a deep rope of small strings, which is cheap to flatten
+// while it is fresh in the cache and several times dearer a few dozen
+// formulas later.  Answers then go out in writes of about 64 KiB, and at
+// the end of each input chunk.
 const out = [];
 let outBytes = 0;
 
@@ -35,6 +40,7 @@ function emit(head, body) {
   const h = Buffer.from(head + ' ' + b.length + '\n', 'latin1');
   out.push(h, b);
   outBytes += h.length + b.length;
+  if (outBytes >= 65536) flush();
 }
 
 let katex;

@@ -27,7 +27,8 @@
 
 extern char **environ;
 
-#define WINDOW 64            /* formulas in flight per worker */
+#define WINDOW 256           /* formulas in flight per worker, at most */
+#define MIN_WINDOW 16        /* ... and at least, while formulas remain */
 #define HELLO_TIMEOUT_MS 30000
 #define STALL_TIMEOUT_MS 60000
 
@@ -393,9 +394,20 @@ static int render_locked(struct math_pool *p, struct job *j,
 		int nfds = 0, r;
 		for (int i = 0; i < p->nw; i++) {
 			struct worker *w = &p->w[i];
-			while (w->nfly < WINDOW && (j->nredo || j->next < j->n))
-				send_item(w, j, j->nredo ? j->redo[--j->nredo] :
-				    j->next++);
+			/* Top a worker up in bulk, not one formula at a
+			 * time, so that each side handles many formulas per
+			 * wake-up; near the end of the batch the window
+			 * shrinks so that no worker is left with a long
+			 * queue while another one idles. */
+			size_t left = j->nredo + (j->n - j->next);
+			size_t win = left / (size_t)p->nw;
+			win = win > WINDOW ? WINDOW : win < MIN_WINDOW ?
+			    MIN_WINDOW : win;
+			if (w->nfly <= win / 2)
+				while (w->nfly < win &&
+				    (j->nredo || j->next < j->n))
+					send_item(w, j, j->nredo ?
+					    j->redo[--j->nredo] : j->next++);
 			pf[nfds++] = (struct pollfd){w->rfd, POLLIN, 0};
 			pf[nfds++] = (struct pollfd){w->wfd,
 			    w->out_off < w->out.len ? POLLOUT : 0, 0};
