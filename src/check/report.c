@@ -105,8 +105,19 @@ struct counts {
 	size_t passed, failed, cached;           /* witnesses */
 	size_t reviewed, stale, unreviewed;      /* claims */
 	size_t nwitness, nclaim, failures, skipped;
+	size_t other_errors;  /* errors that are not a witness or claim case */
 	double ms;                               /* witnesses, total */
 };
+
+/* An error that a witness or claim case of the report already stands for
+ * (so that JUnit counts each failure once): the witness stage's, and the
+ * claim states that --strict makes errors. */
+static int is_case_error(const struct diag *g)
+{
+	return !strcmp(g->stage, "witness") || (g->code &&
+	    (!strcmp(g->code, "stale-review") ||
+	    !strcmp(g->code, "unreviewed-claim")));
+}
 
 static int is_kind(const struct report_case *c, const char *kind)
 {
@@ -120,6 +131,9 @@ static void count(const struct diags *d, const struct report *r,
 	n->errors = diags_count(d, DIAG_ERROR);
 	n->warnings = diags_count(d, DIAG_WARNING);
 	n->notes = diags_count(d, DIAG_NOTE);
+	for (size_t i = 0; i < d->nitems; i++)
+		n->other_errors += d->items[i].level == DIAG_ERROR &&
+		    !is_case_error(&d->items[i]);
 	for (size_t i = 0; r && i < r->nitems; i++) {
 		const struct report_case *c = &r->items[i];
 		if (is_kind(c, "witness")) {
@@ -441,7 +455,8 @@ static void write_junit(struct buf *b, const struct diags *d,
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	buf_printf(b, "<testsuites name=\"folio check\" tests=\"%zu\" "
 	    "failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-	    n.nwitness + n.nclaim + n.errors, wfail + cfail + n.errors, cskip,
+	    n.nwitness + n.nclaim + n.other_errors,
+	    wfail + cfail + n.other_errors, cskip,
 	    n.ms / 1000);
 	buf_printf(b, "  <testsuite name=\"witnesses\" tests=\"%zu\" "
 	    "failures=\"%zu\" skipped=\"0\" time=\"%.3f\">\n", n.nwitness,
@@ -457,10 +472,10 @@ static void write_junit(struct buf *b, const struct diags *d,
 			junit_case(b, &r->items[i]);
 	buf_printf(b, "  </testsuite>\n  <testsuite name=\"errors\" "
 	    "tests=\"%zu\" failures=\"%zu\" skipped=\"0\" time=\"0.000\">\n",
-	    n.errors, n.errors);
+	    n.other_errors, n.other_errors);
 	for (size_t i = 0; i < d->nitems; i++) {
 		const struct diag *g = &d->items[i];
-		if (g->level != DIAG_ERROR)
+		if (g->level != DIAG_ERROR || is_case_error(g))
 			continue;
 		char *where = diag_format(g);
 		char *colon = strstr(where, ": error: ");

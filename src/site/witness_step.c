@@ -23,6 +23,31 @@ static const char *status_name(int status)
 	    : "unknown";
 }
 
+/* The diagnostics of the witness it, for the report: those of its page
+ * from its fence to the end of its output block.  NULL when none. */
+static char *messages_about(const struct diags *d,
+    const struct witness_item *it)
+{
+	int last = it->expected_line;
+	for (const char *p = it->expected; *p; p++)
+		last += *p == '\n';
+	struct buf b = {0};
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct diag *g = &d->items[i];
+		if (!g->path || strcmp(g->path, it->path) ||
+		    g->line < it->code_line - 1 || g->line > last)
+			continue;
+		if (b.len)
+			buf_putc(&b, '\n');
+		buf_puts(&b, g->message);
+		if (g->detail) {
+			buf_putc(&b, '\n');
+			buf_puts(&b, g->detail);
+		}
+	}
+	return b.len ? buf_detach(&b) : NULL;
+}
+
 /* The prelude and flow.h: in the source tree under src/, once installed
  * together in share/folio/witness/include. */
 static void find_includes(const struct site *s, char **include, char **flow)
@@ -90,7 +115,8 @@ int site_run_witnesses(struct site *s, struct diags *d)
 			store_run_clear(&run);
 		}
 	}
-	witness_run_all(&wo, items, n, d);
+	struct diags wd = {0};
+	witness_run_all(&wo, items, n, &wd);
 	for (size_t i = 0; i < n; i++) {
 		struct md_witness *w = owners[i];
 		w->status = items[i].status == WITNESS_PASS ? MD_WITNESS_PASS
@@ -106,18 +132,25 @@ int site_run_witnesses(struct site *s, struct diags *d)
 			};
 			store_run_put(s->store, w->hash, &run, d);
 		}
-		report_add_witness(&s->report, w->name, items[i].path,
-		    w->line, status_name(items[i].status), w->ms, 0, NULL);
+		char *name = xasprintf("code:%s", w->name);
+		char *why = messages_about(&wd, &items[i]);
+		report_add_witness(&s->report, name, items[i].path, w->line,
+		    status_name(items[i].status), w->ms, 0, why);
+		free(why);
+		free(name);
 		witness_item_clear(&items[i]);
 	}
+	diags_move(d, &wd);
 	/* The cached ones, for the report. */
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t k = 0; k < s->docs[i]->nwitnesses; k++) {
 			struct md_witness *w = &s->docs[i]->witnesses[k];
-			if (w->cached)
-				report_add_witness(&s->report, w->name,
-				    s->pages[i]->path, w->line, "pass", w->ms,
-				    1, NULL);
+			if (!w->cached)
+				continue;
+			char *name = xasprintf("code:%s", w->name);
+			report_add_witness(&s->report, name, s->pages[i]->path,
+			    w->line, "pass", w->ms, 1, NULL);
+			free(name);
 		}
 	free(items);
 	free(owners);
