@@ -74,7 +74,7 @@ struct site_config *site_config_load(const char *path, struct diags *d)
 	}
 	struct yw w;
 	int errors = 1;
-	if (yw_load(&w, path, text, len, 0, d) == 0) {
+	if (yw_load(&w, "config", path, text, len, 0, d) == 0) {
 		yaml_node_t *root = yw_root(&w);
 		if (root && yw_check_map(&w, root, "site.yaml",
 		    config_keys) == 0) {

@@ -511,7 +511,7 @@ struct page *page_parse(const char *path, const char *id, const char *text,
 	p->body_line = body_line;
 	struct yw w;
 	int errors;
-	if (yw_load(&w, path, yaml, yaml_len, 1, d) != 0) {
+	if (yw_load(&w, "page", path, yaml, yaml_len, 1, d) != 0) {
 		errors = 1;
 	} else {
 		errors = read_meta(&w, yw_root(&w), &p->meta);

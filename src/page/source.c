@@ -44,7 +44,7 @@ struct source *source_load(const char *yaml_path, const char *id,
 	s->path = xstrdup(yaml_path);
 	struct yw w;
 	int errors = 0;
-	if (yw_load(&w, yaml_path, text, len, 0, d) != 0) {
+	if (yw_load(&w, "source", yaml_path, text, len, 0, d) != 0) {
 		errors = 1;
 		goto out;
 	}

@@ -14,10 +14,11 @@
 
 /* ---- loading */
 
-int yw_load(struct yw *w, const char *path, const char *text, size_t len,
-    int line_offset, struct diags *d)
+int yw_load(struct yw *w, const char *stage, const char *path,
+    const char *text, size_t len, int line_offset, struct diags *d)
 {
 	memset(w, 0, sizeof *w);
+	w->stage = stage;
 	w->path = path;
 	w->line_offset = line_offset;
 	w->d = d;
@@ -35,7 +36,7 @@ int yw_load(struct yw *w, const char *path, const char *text, size_t len,
 			buf_printf(&b, " %s started at line %d, column %d", ctx,
 			    (int)cm.line + 1 + line_offset, (int)cm.column + 1);
 		diags_add(d, DIAG_ERROR, path, (int)m.line + 1 + line_offset,
-		    (int)m.column + 1, "page", "%s", b.data);
+		    (int)m.column + 1, stage, "%s", b.data);
 		buf_free(&b);
 		yaml_parser_delete(&parser);
 		w->errors++;
@@ -77,7 +78,7 @@ static void report(struct yw *w, enum diag_level level, const yaml_node_t *n,
 	struct buf b = {0};
 	buf_vprintf(&b, fmt, ap);
 	diags_add(w->d, level, w->path, n ? yw_line(w, n) : w->line_offset,
-	    n ? yw_col(w, n) : 1, "page", "%s", b.data);
+	    n ? yw_col(w, n) : 1, w->stage, "%s", b.data);
 	buf_free(&b);
 	if (level == DIAG_ERROR)
 		w->errors++;

@@ -15,14 +15,16 @@ struct yw {
 	yaml_document_t doc;
 	int loaded;          /* doc must be deleted */
 	const char *path;    /* for diagnostics */
+	const char *stage;   /* their stage: "page", "source", "config" */
 	int line_offset;     /* added to libyaml's 0-based line + 1 */
 	struct diags *d;
 	int errors;          /* errors reported so far */
 };
 
-/* Parses text; on a syntax error reports it and returns -1. */
-int yw_load(struct yw *w, const char *path, const char *text, size_t len,
-    int line_offset, struct diags *d);
+/* Parses text; on a syntax error reports it and returns -1.  Diagnostics
+ * about this text name the stage given. */
+int yw_load(struct yw *w, const char *stage, const char *path,
+    const char *text, size_t len, int line_offset, struct diags *d);
 void yw_free(struct yw *w);
 yaml_node_t *yw_root(struct yw *w);
 

@@ -167,6 +167,10 @@ static void test_helpers(void **state)
 	static const char *const words[] = {"summary", "status", "title", NULL};
 	assert_string_equal(closest_word("sumary", words), "summary");
 	assert_null(closest_word("colour", words));
+	assert_string_equal(closest_word("titel", words), "title");
+	assert_int_equal(edit_distance("veneu", "venue"), 1);
+	assert_int_equal(edit_distance("", "abc"), 3);
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
 	char *s = md_slug("Interactive Demo: what's next?");
 	assert_string_equal(s, "interactive-demo-whats-next");
 	free(s);
