@@ -16,7 +16,8 @@ static const char usage_text[] =
     "usage: folio build  [-C DIR] [--out DIR] [--jobs N] [--force] [--quiet]\n"
     "       folio check  [-C DIR] [--strict] [--format text|github|json|junit]"
     " [--output FILE]\n"
-    "       folio serve  [-C DIR] [--port N]\n"
+    "                    [--jobs N] [--force]\n"
+    "       folio serve  [-C DIR] [--port N] [--out DIR] [--jobs N]\n"
     "       folio new    ID\n"
     "       folio pin    ID#CLAIM\n"
     "       folio --version\n";
@@ -24,7 +25,7 @@ static const char usage_text[] =
 static int usage(const char *fmt, const char *arg)
 {
 	if (fmt) {
-		fprintf(stderr, "folio: ");
+		fprintf(stderr, "folio: error: usage: ");
 		fprintf(stderr, fmt, arg);
 		fputc('\n', stderr);
 	}
@@ -78,11 +79,41 @@ int main(int argc, char **argv)
 		{"port", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
+	/* The options each command takes (by their short letters). */
+	static const struct {
+		const char *cmd;
+		const char *opts;
+	} allowed[] = {
+		{"build", "Cojfq"}, {"check", "CjfsFO"}, {"serve", "Cojp"},
+		{"new", "C"}, {"pin", "C"},
+	};
+	const char *takes = NULL;
+	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		if (!strcmp(cmd, allowed[i].cmd))
+			takes = allowed[i].opts;
+	if (!takes)
+		return usage("unknown command `%s`", cmd);
 	struct site_opts o = {.dir = "."};
 	int port = 8080;
-	int c;
+	int c, index = -1;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "C:j:", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":C:j:", longopts, &index)) != -1) {
+		const char *name = index >= 0 ? longopts[index].name : NULL;
+		if (c == '?')
+			return usage("unknown option `%s`", argv[optind - 1]);
+		if (c == ':')
+			return usage("option `%s` needs a value",
+			    argv[optind - 1]);
+		if (!strchr(takes, c)) {
+			char buf[64];
+			snprintf(buf, sizeof buf, "%s%s", name ? "--" : "-",
+			    name ? name : (char[]){(char)c, 0});
+			fprintf(stderr, "folio: error: usage: `folio %s` does "
+			    "not take %s\n", cmd, buf);
+			return usage(NULL, NULL);
+		}
+		index = -1;
 		switch (c) {
 		case 'C': o.dir = optarg; break;
 		case 'o': o.out = optarg; break;
@@ -126,10 +157,8 @@ int main(int argc, char **argv)
 		status = site_pin(&o, arg, &d);
 	else if (arg)
 		return usage("unexpected argument `%s`", arg);
-	else if (!strcmp(cmd, "new") || !strcmp(cmd, "pin"))
-		return usage("`%s` needs an argument", cmd);
 	else
-		return usage("unknown command `%s`", cmd);
+		return usage("`%s` needs an argument", cmd);
 	/* check prints its own report (it may go to a file or be JSON);
 	 * every other command prints its diagnostics here. */
 	if (strcmp(cmd, "check")) {

@@ -9,6 +9,36 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A page id: lowercase letters, digits, '-' and '/' between parts. */
+static int valid_id(const char *id)
+{
+	if (!*id || *id == '/' || id[strlen(id) - 1] == '/' ||
+	    strstr(id, "//"))
+		return 0;
+	for (const char *s = id; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-' || *s == '/'))
+			return 0;
+	return 1;
+}
+
+/* "no page ID", with the closest page id of the site as a hint. */
+static void no_such_page(const struct site_opts *o, const char *id,
+    struct diags *d)
+{
+	struct site s = {.opts = o};
+	struct diags scratch = {0};
+	site_load(&s, &scratch);
+	const char **ids = site_page_ids(&s);
+	const char *hint = closest_word(id, ids);
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "pin", "no page `%s` (no "
+	    "content/%s.md)%s%s%s", id, id, hint ? "; did you mean `" : "",
+	    hint ? hint : "", hint ? "`?" : "");
+	free(ids);
+	site_free(&s);
+	diags_free(&scratch);
+}
+
 int site_pin(const struct site_opts *o, const char *ref, struct diags *d)
 {
 	const char *hash = strchr(ref, '#');
@@ -25,6 +55,12 @@ int site_pin(const struct site_opts *o, const char *ref, struct diags *d)
 	}
 	char *id = xstrndup(ref, (size_t)(hash - ref));
 	char *path = xasprintf("content/%s.md", id);
+	if (!valid_id(id) || !path_exists(path)) {
+		no_such_page(o, id, d);
+		free(path);
+		free(id);
+		return 1;
+	}
 	struct page *p = page_load(path, id, d);
 	int status = 1;
 	if (p) {
@@ -149,12 +185,7 @@ int site_new_page(const struct site_opts *o, const char *id, struct diags *d)
 		    "cannot enter the site folder: %s", strerror(errno));
 		return 2;
 	}
-	int ok = *id && strchr(id, '/') && id[strlen(id) - 1] != '/';
-	for (const char *s = id; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '/'))
-			ok = 0;
-	if (!ok || strstr(id, "//")) {
+	if (!valid_id(id) || !strchr(id, '/')) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "new",
 		    "`%s` is not a page id: use lowercase letters, digits and "
 		    "'-', as domain/concept", id);
