@@ -22,7 +22,7 @@ BUILD   ?= build
 # missing ones.  Each line: package, and the file that proves it installed.
 DEB_PACKAGES = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libsqlite3-dev libjansson-dev libssl-dev \
-	libmicrohttpd-dev libcmocka-dev libtcc-dev sqlite3 clang lld
+	libmicrohttpd-dev libcmocka-dev libtcc-dev tcc sqlite3 clang lld
 PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto libmicrohttpd
 
 # Recursive (=) so that pkg-config runs when a recipe needs the flags, after
