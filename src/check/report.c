@@ -110,11 +110,12 @@ struct counts {
 };
 
 /* An error that a witness or claim case of the report already stands for
- * (so that JUnit counts each failure once): the witness stage's, and the
- * claim states that --strict makes errors. */
+ * (so that JUnit counts each failure once): the witness stage's about a
+ * witness on a page (not a system error of the stage), and the claim
+ * states that --strict makes errors. */
 static int is_case_error(const struct diag *g)
 {
-	return !strcmp(g->stage, "witness") || (g->code &&
+	return (!strcmp(g->stage, "witness") && g->path) || (g->code &&
 	    (!strcmp(g->code, "stale-review") ||
 	    !strcmp(g->code, "unreviewed-claim")));
 }
