@@ -114,7 +114,7 @@ check: $(BUILD)/folio
 # The unit tests and fixtures again, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer; any report fails the run.
 asan:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
+	@FOLIO_SANITIZED=1 $(MAKE) --no-print-directory BUILD=$(BUILD)/asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" unit fixtures
 
