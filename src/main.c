@@ -13,10 +13,11 @@
 #include "util/util.h"
 
 static const char usage_text[] =
-    "usage: folio build  [-C DIR] [--out DIR] [--jobs N] [--force] [--quiet]\n"
+    "usage: folio build  [-C DIR] [--out DIR] [--jobs N] [--force] [--quiet]"
+    " [--timings]\n"
     "       folio check  [-C DIR] [--strict] [--format text|github|json|junit]"
     " [--output FILE]\n"
-    "                    [--jobs N] [--force]\n"
+    "                    [--jobs N] [--force] [--timings]\n"
     "       folio serve  [-C DIR] [--port N] [--out DIR] [--jobs N]\n"
     "       folio new    ID\n"
     "       folio pin    ID#CLAIM\n"
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 		{"format", required_argument, NULL, 'F'},
 		{"output", required_argument, NULL, 'O'},
 		{"port", required_argument, NULL, 'p'},
+		{"timings", no_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
 	/* The options each command takes (by their short letters). */
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
 		const char *cmd;
 		const char *opts;
 	} allowed[] = {
-		{"build", "Cojfq"}, {"check", "CjfsFO"}, {"serve", "Cojp"},
+		{"build", "Cojfqt"}, {"check", "CjfsFOt"}, {"serve", "Cojp"},
 		{"new", "C"}, {"pin", "C"},
 	};
 	const char *takes = NULL;
@@ -124,6 +126,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f': o.force = 1; break;
 		case 'q': o.quiet = 1; break;
+		case 't': o.timings = 1; break;
 		case 's': o.strict = 1; break;
 		case 'F':
 			if (parse_format(optarg, &o.format) != 0)

@@ -26,8 +26,6 @@ struct md_priv {
 	cmark_parser *parser;
 	cmark_syntax_extension *math;  /* ours, freed with the doc */
 	cmark_node *root;
-	char *text;          /* the body after the math pre-pass */
-	size_t text_len;
 };
 
 /* ---- the parser */
@@ -449,7 +447,12 @@ static void tree_build(struct md_doc *doc)
 	struct md_priv *priv = doc->priv;
 	priv->math = mathsyntax_extension_new();
 	priv->parser = parser_new(priv->math);
-	cmark_parser_feed(priv->parser, priv->text, priv->text_len);
+	/* The pre-pass is cheap; its text is not kept between parses. */
+	size_t len;
+	char *text = mathsyntax_prepass(doc->page->body, doc->page->body_len,
+	    &len);
+	cmark_parser_feed(priv->parser, text, len);
+	free(text);
 	priv->root = cmark_parser_finish(priv->parser);
 }
 
@@ -521,8 +524,6 @@ struct md_doc *md_parse(const struct page *p, struct diags *d)
 	struct md_priv *priv = xcalloc(1, sizeof *priv);
 	doc->page = p;
 	doc->priv = priv;
-	priv->text = mathsyntax_prepass(p->body, p->body_len,
-	    &priv->text_len);
 	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
@@ -821,7 +822,6 @@ void md_free(struct md_doc *doc)
 	struct md_priv *priv = doc->priv;
 	if (priv) {
 		tree_release(doc);
-		free(priv->text);
 		free(priv);
 	}
 	free_objects(doc);

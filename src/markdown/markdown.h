@@ -26,6 +26,7 @@ struct md_math {
 	char *id;        /* ```math id=NAME: the object eq:NAME; else NULL */
 	int line, col;   /* position of the TeX's first character in the file */
 	char *html;      /* in: KaTeX's HTML, set by the caller; owned */
+	char key[65];    /* in: the caller's cache key for it, or "" */
 	void *node;      /* private */
 };
 

@@ -505,7 +505,7 @@ struct page *page_parse(const char *path, const char *id, const char *text,
 	struct page *p = xcalloc(1, sizeof *p);
 	p->path = xstrdup(path);
 	p->id = xstrdup(id);
-	p->source_text = xstrndup(text, len);
+	sha256_hex(text, len, p->source_sha256);
 	p->body_len = len - (size_t)(body - text);
 	p->body = xstrndup(body, p->body_len);
 	p->body_line = body_line;
@@ -603,6 +603,5 @@ void page_free(struct page *p)
 	free(p->path);
 	free(p->id);
 	free(p->body);
-	free(p->source_text);
 	free(p);
 }

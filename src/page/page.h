@@ -127,7 +127,7 @@ struct page {
 	char *body;        /* the Markdown after the front matter */
 	size_t body_len;
 	int body_line;     /* line of the file where body line 1 is */
-	char *source_text; /* the whole file */
+	char source_sha256[65]; /* SHA-256 of the whole file, hex; "" if unknown */
 };
 
 /* Reads and parses the page file at path, whose id is id.  On success

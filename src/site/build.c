@@ -65,6 +65,39 @@ static char *absolute(const char *path)
 	return path_join(cwd, path);
 }
 
+/* ---- timings */
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Ends step k: adds the time since the last mark to it. */
+static void step_done(struct site *s, enum step k)
+{
+	double t = now_ms();
+	s->stage_ms[k] += t - s->mark;
+	s->mark = t;
+}
+
+static void print_timings(const struct site *s)
+{
+	static const char *const names[STEP_COUNT] = {"load", "graph",
+		"math", "witnesses", "checks", "store", "write"};
+	if (!s->opts->timings)
+		return;
+	double total = 0;
+	fprintf(stderr, "folio: timings:");
+	for (int k = 0; k < STEP_COUNT; k++) {
+		fprintf(stderr, " %s %.1f ms%s", names[k], s->stage_ms[k],
+		    k + 1 < STEP_COUNT ? "," : "");
+		total += s->stage_ms[k];
+	}
+	fprintf(stderr, "; total %.1f ms\n", total);
+}
+
 /* ---- verification */
 
 /* Counts the errors, and with --strict the warnings, that fail a build. */
@@ -79,18 +112,29 @@ static size_t failures(const struct site_opts *o, const struct diags *d)
  * broken to go on, 2 when a tool folio needs could not run. */
 static int verify(struct site *s, struct diags *d)
 {
-	if (site_load(s, d) || !s->config)
+	s->mark = now_ms();
+	size_t broken = site_load(s, d);
+	step_done(s, STEP_LOAD);
+	if (broken || !s->config)
 		return 1;
 	site_check_graph(s, d);
 	site_check_media(s, d);
+	step_done(s, STEP_GRAPH);
 	if (site_store_open(s, d) != 0)
 		return 2;
+	step_done(s, STEP_STORE);
 	int r = 0;
-	if (site_render_math(s, d) != 0 || site_run_witnesses(s, d) != 0)
+	if (site_render_math(s, d) != 0)
 		r = 2;
+	step_done(s, STEP_MATH);
+	if (site_run_witnesses(s, d) != 0)
+		r = 2;
+	step_done(s, STEP_WITNESS);
 	site_check_claims(s, d);
-	if (site_store_close(s, d) != 0)
+	step_done(s, STEP_CHECK);
+	if (site_store_commit(s, d) != 0)
 		r = 2;
+	step_done(s, STEP_STORE);
 	return r;
 }
 
@@ -160,6 +204,8 @@ static void *write_pages(void *arg)
 		if (i >= w->s->npages)
 			break;
 		struct page *p = w->s->pages[i];
+		if (site_fetch_math(w->s, w->s->docs[i], &d) != 0)
+			break;
 		md_render(w->s->docs[i]);
 		char *root = site_root_for(p->id);
 		json_t *extra = json_object();
@@ -255,6 +301,7 @@ static int enter(const struct site_opts *o, struct site *s, char **out,
     struct diags *d)
 {
 	memset(s, 0, sizeof *s);
+	pthread_mutex_init(&s->store_lock, NULL);
 	s->opts = o;
 	s->share = o->share ? absolute(o->share) : find_share();
 	*out = o->out ? absolute(o->out) : NULL;
@@ -315,6 +362,8 @@ int site_build(const struct site_opts *o, struct diags *d)
 	}
 	dir_remove(staged);
 	free(staged);
+	step_done(&s, STEP_WRITE);
+	print_timings(&s);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o->quiet && !diags_count(d, DIAG_ERROR))
 		printf("folio: built %zu pages into %s in %.0f ms\n",
@@ -334,6 +383,7 @@ int site_check(const struct site_opts *o, struct diags *d)
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
 	int v = verify(&s, d);
+	print_timings(&s);
 	int status = finish(o, d, v == 2);
 	diags_sort(d);
 	struct diags errors = {0};

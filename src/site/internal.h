@@ -5,6 +5,8 @@
 #ifndef FOLIO_SITE_INTERNAL_H
 #define FOLIO_SITE_INTERNAL_H
 
+#include <pthread.h>
+
 #include "check/check.h"
 #include "markdown/markdown.h"
 #include "page/page.h"
@@ -23,9 +25,16 @@ struct site {
 	char *share;              /* folio's own files: templates/, katex/ */
 	char *templates;          /* the theme folder in use */
 	struct store *store;      /* build/folio.db, open during a build */
+	pthread_mutex_t store_lock; /* page writers share the store */
 	struct check_result claims; /* every claim's review state */
 	struct report report;     /* witness and claim cases for check */
+	double stage_ms[8];       /* wall time of each step (enum step) */
+	double mark;              /* when the current step started, ms */
 };
+
+/* The steps of a build, for --timings. */
+enum step { STEP_LOAD, STEP_GRAPH, STEP_MATH, STEP_WITNESS, STEP_CHECK,
+	STEP_STORE, STEP_WRITE, STEP_COUNT };
 
 /* load.c: reads site.yaml, every page and source; parses page bodies.
  * Returns the number of errors added. */
@@ -52,6 +61,10 @@ int site_copy_assets(const struct site *s, const char *out, struct diags *d);
  * cache when it can); a TeX error is located in its page.  Returns -1 when
  * KaTeX could not run at all (a diagnostic says what to install). */
 int site_render_math(struct site *s, struct diags *d);
+/* Sets the html of every formula of doc from the math cache (the math step
+ * put every formula there).  Safe to call from several page writers.
+ * Returns 0, or -1 with a diagnostic. */
+int site_fetch_math(struct site *s, struct md_doc *doc, struct diags *d);
 /* Copies KaTeX's CSS and fonts into dest (math_step.c knows where KaTeX
  * is).  Returns 0 or -1. */
 int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
@@ -75,9 +88,11 @@ int site_write_extras(struct site *s, const struct render_set *rs,
 
 /* store_step.c: opens build/folio.db and starts the build's transaction
  * (site_store_open); records the content tables and commits
- * (site_store_close).  Each returns 0, or -1 with a diagnostic. */
+ * (site_store_commit), leaving the store open for the page writers, which
+ * read typeset math from it; site_free closes it.  Each returns 0, or -1
+ * with a diagnostic. */
 int site_store_open(struct site *s, struct diags *d);
-int site_store_close(struct site *s, struct diags *d);
+int site_store_commit(struct site *s, struct diags *d);
 
 /* witness_step.c: every code witness compiled, run and checked, or taken
  * from the cache.  Returns 0 when the runner could work (the diagnostics

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "store/store.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -174,6 +176,7 @@ void site_free(struct site *s)
 		free(s->media[i]);
 	free(s->media);
 	site_config_free(s->config);
+	store_close(s->store);
 	check_result_free(&s->claims);
 	report_free(&s->report);
 	free(s->share);

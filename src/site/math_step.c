@@ -36,23 +36,22 @@ static char *katex_version(const char *kdir)
 	return r;
 }
 
-/* One distinct formula of the build: its key, the first formula with that
- * key (rendered), and the others (given the same result). */
+/* One formula of the build that the cache does not hold. */
 struct formula {
-	char key[65];
 	struct md_math *m;
 	size_t page;
 };
 
 static int cmp_formula(const void *a, const void *b)
 {
-	return strcmp(((const struct formula *)a)->key,
-	    ((const struct formula *)b)->key);
+	return strcmp(((const struct formula *)a)->m->key,
+	    ((const struct formula *)b)->m->key);
 }
 
-/* Renders the formulas of f[0..n) that the cache missed, sorted by key
- * so that each distinct one is typeset once.  Returns -1 when KaTeX could
- * not run. */
+/* Typesets the formulas f[0..n) that the cache missed, each distinct one
+ * once (sorted by key), and puts the results in the cache; the pages read
+ * them back when they are written (site_fetch_math), so no build holds the
+ * HTML of every formula at once.  Returns -1 when KaTeX could not run. */
 static int typeset(struct site *s, struct formula *f, size_t n,
     const char *kdir, struct diags *d)
 {
@@ -61,7 +60,7 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 	size_t *first = xcalloc(n + 1, sizeof *first);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i && !strcmp(f[i].key, f[i - 1].key)) {
+		if (i && !strcmp(f[i].m->key, f[i - 1].m->key)) {
 			first[i] = first[i - 1];
 			continue;
 		}
@@ -87,25 +86,20 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 		r = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct math_item *it = &items[first[i]];
-			if (it->error) {
-				int line, col;
-				const struct md_doc *doc = s->docs[f[i].page];
-				md_math_locate(doc, f[i].m, it->error_offset,
-				    &line, &col);
-				diags_add(d, DIAG_ERROR, doc->page->path, line,
-				    col, "math", "%s", it->error);
-			} else if (it->html) {
-				f[i].m->html = xstrdup(it->html);
-			}
+			if (!it->error)
+				continue;
+			int line, col;
+			const struct md_doc *doc = s->docs[f[i].page];
+			md_math_locate(doc, f[i].m, it->error_offset, &line,
+			    &col);
+			diags_add(d, DIAG_ERROR, doc->page->path, line, col,
+			    "math", "%s", it->error);
 		}
-		for (size_t k = 0; k < u && s->store; k++)
-			if (items[k].html)
-				for (size_t i = 0; i < n; i++)
-					if (first[i] == k) {
-						store_math_put(s->store, f[i].key,
-						    items[k].html, d);
-						break;
-					}
+		for (size_t i = 0; i < n; i++)
+			if ((!i || first[i] != first[i - 1]) &&
+			    items[first[i]].html && s->store)
+				store_math_put(s->store, f[i].m->key,
+				    items[first[i]].html, d);
 	}
 	for (size_t k = 0; k < u; k++) {
 		free(items[k].html);
@@ -118,6 +112,11 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 	return r;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp((const char *)a, *(char *const *)b);
+}
+
 int site_render_math(struct site *s, struct diags *d)
 {
 	size_t total = 0;
@@ -127,24 +126,52 @@ int site_render_math(struct site *s, struct diags *d)
 		return 0;
 	char *kdir = katex_dir(s);
 	char *version = katex_version(kdir);
+	/* What the cache holds, in one query. */
+	char **keys = NULL;
+	size_t nkeys = 0;
+	if (version && !s->opts->force && s->store)
+		store_math_keys(s->store, &keys, &nkeys, d);
 	struct formula *miss = xcalloc(total, sizeof *miss);
 	size_t n = 0;
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t k = 0; k < s->docs[i]->nmath; k++) {
 			struct md_math *m = &s->docs[i]->math[k];
-			struct formula f = {.m = m, .page = i};
 			math_cache_key(m->tex, m->display,
 			    s->config->macros_json, version ? version : "",
-			    f.key);
-			if (version && !s->opts->force && s->store &&
-			    store_math_get(s->store, f.key, &m->html, d) == 1)
+			    m->key);
+			if (nkeys && bsearch(m->key, keys, nkeys, sizeof *keys,
+			    cmp_key))
 				continue;
-			miss[n++] = f;
+			miss[n++] = (struct formula){.m = m, .page = i};
 		}
 	int r = n ? typeset(s, miss, n, kdir, d) : 0;
+	for (size_t i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
 	free(miss);
 	free(version);
 	free(kdir);
+	return r;
+}
+
+int site_fetch_math(struct site *s, struct md_doc *doc, struct diags *d)
+{
+	if (!s->store || !doc->nmath)
+		return 0;
+	int r = 0;
+	pthread_mutex_lock(&s->store_lock);
+	for (size_t k = 0; r == 0 && k < doc->nmath; k++) {
+		struct md_math *m = &doc->math[k];
+		if (m->html || !m->key[0])
+			continue;
+		int got = store_math_get(s->store, m->key, &m->html, d);
+		if (got == 0)
+			diags_add(d, DIAG_ERROR, doc->page->path, m->line,
+			    m->col, "math", "the typeset formula is missing "
+			    "from build/folio.db; build again");
+		r = got == 1 ? 0 : -1;
+	}
+	pthread_mutex_unlock(&s->store_lock);
 	return r;
 }
 

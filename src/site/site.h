@@ -24,6 +24,7 @@ struct site_opts {
 	int force;              /* ignore caches */
 	int quiet;              /* no progress summary */
 	int strict;             /* warnings are errors */
+	int timings;            /* print each stage's wall time to stderr */
 	enum site_format format;/* for check */
 	const char *report;     /* check --output FILE, or NULL for stdout */
 };

@@ -57,7 +57,7 @@ static int put_objects(struct site *s, size_t i, struct diags *d)
 	return r;
 }
 
-int site_store_close(struct site *s, struct diags *d)
+int site_store_commit(struct site *s, struct diags *d)
 {
 	if (!s->store)
 		return 0;
@@ -71,7 +71,5 @@ int site_store_close(struct site *s, struct diags *d)
 		r = store_commit(s->store, d);
 	else
 		store_rollback(s->store);
-	store_close(s->store);
-	s->store = NULL;
 	return r;
 }

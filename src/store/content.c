@@ -224,9 +224,6 @@ static int seen_before(const struct page *p, size_t i)
 int store_page_put(struct store *s, const struct page *p, struct diags *d)
 {
 	const struct page_meta *m = &p->meta;
-	char hash[65];
-	if (p->source_text)
-		sha256_hex(p->source_text, strlen(p->source_text), hash);
 	sqlite3_stmt *st = store_stmt(s, ST_PAGE, d);
 	if (!st)
 		return -1;
@@ -241,7 +238,7 @@ int store_page_put(struct store *s, const struct page *p, struct diags *d)
 	store_bind_text(st, 9, math_word(m->math));
 	store_bind_text(st, 10, m->hero_image);
 	store_bind_text(st, 11, m->hero_alt);
-	store_bind_text(st, 12, p->source_text ? hash : NULL);
+	store_bind_text(st, 12, p->source_sha256[0] ? p->source_sha256 : NULL);
 	char *what = xasprintf("record page %s", p->id);
 	int rc = store_step_done(s, st, what, d);
 	free(what);

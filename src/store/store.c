@@ -215,6 +215,36 @@ int store_math_get(struct store *s, const char *key, char **html,
 	return -1;
 }
 
+int store_math_keys(struct store *s, char ***keys, size_t *nkeys,
+    struct diags *d)
+{
+	*keys = NULL;
+	*nkeys = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT key FROM math_cache ORDER BY key",
+	    -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "read math cache", d);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nkeys == cap) {
+			cap = cap ? 2 * cap : 1024;
+			*keys = xrealloc(*keys, cap * sizeof **keys);
+		}
+		(*keys)[(*nkeys)++] = column_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < *nkeys; i++)
+			free((*keys)[i]);
+		free(*keys);
+		*keys = NULL;
+		*nkeys = 0;
+		return store_fail(s, "read math cache", d);
+	}
+	return 0;
+}
+
 int store_math_put(struct store *s, const char *key, const char *html,
     struct diags *d)
 {
