@@ -114,7 +114,28 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 
 static int cmp_key(const void *a, const void *b)
 {
-	return strcmp((const char *)a, *(char *const *)b);
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* Computes the cache keys of the formulas of pages first, first+step,
+ * first+2*step, ... (one slice per thread). */
+struct key_job {
+	struct site *s;
+	const char *version;
+	size_t first, step;
+};
+
+static void *compute_keys(void *arg)
+{
+	struct key_job *j = arg;
+	struct site *s = j->s;
+	for (size_t i = j->first; i < s->npages; i += j->step)
+		for (size_t k = 0; k < s->docs[i]->nmath; k++) {
+			struct md_math *m = &s->docs[i]->math[k];
+			math_cache_key(m->tex, m->display,
+			    s->config->macros_json, j->version, m->key);
+		}
+	return NULL;
 }
 
 int site_render_math(struct site *s, struct diags *d)
@@ -126,27 +147,37 @@ int site_render_math(struct site *s, struct diags *d)
 		return 0;
 	char *kdir = katex_dir(s);
 	char *version = katex_version(kdir);
-	/* What the cache holds, in one query. */
-	char **keys = NULL;
+	/* The keys are computed on every core while this thread reads what
+	 * the cache holds, in one query: a warm build typesets nothing. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = s->opts->jobs > 0 ? (size_t)s->opts->jobs
+	    : cores > 0 ? (size_t)cores : 1;
+	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+	struct key_job *jobs = xcalloc(nthreads, sizeof *jobs);
+	for (size_t t = 0; t < nthreads; t++) {
+		jobs[t] = (struct key_job){s, version ? version : "", t,
+		    nthreads};
+		pthread_create(&threads[t], NULL, compute_keys, &jobs[t]);
+	}
+	char *keys = NULL;
 	size_t nkeys = 0;
 	if (version && !s->opts->force && s->store)
 		store_math_keys(s->store, &keys, &nkeys, d);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+	free(jobs);
 	struct formula *miss = xcalloc(total, sizeof *miss);
 	size_t n = 0;
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t k = 0; k < s->docs[i]->nmath; k++) {
 			struct md_math *m = &s->docs[i]->math[k];
-			math_cache_key(m->tex, m->display,
-			    s->config->macros_json, version ? version : "",
-			    m->key);
-			if (nkeys && bsearch(m->key, keys, nkeys, sizeof *keys,
-			    cmp_key))
+			if (nkeys && bsearch(m->key, keys, nkeys,
+			    STORE_KEY_LEN + 1, cmp_key))
 				continue;
 			miss[n++] = (struct formula){.m = m, .page = i};
 		}
 	int r = n ? typeset(s, miss, n, kdir, d) : 0;
-	for (size_t i = 0; i < nkeys; i++)
-		free(keys[i]);
 	free(keys);
 	free(miss);
 	free(version);

@@ -215,7 +215,7 @@ int store_math_get(struct store *s, const char *key, char **html,
 	return -1;
 }
 
-int store_math_keys(struct store *s, char ***keys, size_t *nkeys,
+int store_math_keys(struct store *s, char **keys, size_t *nkeys,
     struct diags *d)
 {
 	*keys = NULL;
@@ -227,16 +227,19 @@ int store_math_keys(struct store *s, char ***keys, size_t *nkeys,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		if (!k || strlen(k) != STORE_KEY_LEN)
+			continue;  /* not a key folio wrote */
 		if (*nkeys == cap) {
-			cap = cap ? 2 * cap : 1024;
-			*keys = xrealloc(*keys, cap * sizeof **keys);
+			cap = cap ? 2 * cap : 4096;
+			*keys = xrealloc(*keys, cap * (STORE_KEY_LEN + 1));
 		}
-		(*keys)[(*nkeys)++] = column_dup(st, 0);
+		memcpy(*keys + *nkeys * (STORE_KEY_LEN + 1), k,
+		    STORE_KEY_LEN + 1);
+		(*nkeys)++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < *nkeys; i++)
-			free((*keys)[i]);
 		free(*keys);
 		*keys = NULL;
 		*nkeys = 0;

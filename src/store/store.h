@@ -106,11 +106,14 @@ int store_objects_put(struct store *s, const char *page_id,
  * 0 when absent (*html = NULL), or -1 with a diagnostic. */
 int store_math_get(struct store *s, const char *key, char **html,
     struct diags *d);
+/* The length of a cache key: 64 hex digits of SHA-256. */
+#define STORE_KEY_LEN 64
+
 /* Every key of math_cache, sorted (strcmp order), so that a build can
- * tell which formulas it must typeset with one query.  Sets *keys (the
- * caller frees each and the array) and *nkeys.  Returns 0, or -1 with a
- * diagnostic. */
-int store_math_keys(struct store *s, char ***keys, size_t *nkeys,
+ * tell which formulas it must typeset with one query.  Sets *keys to
+ * *nkeys keys packed one after another, each STORE_KEY_LEN characters and
+ * a NUL (the caller frees *keys).  Returns 0, or -1 with a diagnostic. */
+int store_math_keys(struct store *s, char **keys, size_t *nkeys,
     struct diags *d);
 /* Stores or replaces key's html.  Returns 0, or -1 with a diagnostic. */
 int store_math_put(struct store *s, const char *key, const char *html,

@@ -622,6 +622,22 @@ static void test_caches_persist(void **state)
 	assert_int_equal(strlen(run.ran_at), 20);
 	assert_int_equal(run.ran_at[10], 'T');
 	assert_int_equal(run.ran_at[19], 'Z');
+
+	/* The keys of the math cache come back sorted and packed; a key that
+	 * is not 64 characters long ("m" above) is not one folio wrote. */
+	char k1[65], k2[65];
+	memset(k1, 'b', 64);
+	memset(k2, 'a', 64);
+	k1[64] = k2[64] = '\0';
+	assert_int_equal(store_math_put(s, k1, "1", &d), 0);
+	assert_int_equal(store_math_put(s, k2, "2", &d), 0);
+	char *keys = NULL;
+	size_t nkeys = 0;
+	assert_int_equal(store_math_keys(s, &keys, &nkeys, &d), 0);
+	assert_int_equal(nkeys, 2);
+	assert_string_equal(keys, k2);
+	assert_string_equal(keys + STORE_KEY_LEN + 1, k1);
+	free(keys);
 	store_run_clear(&run);
 	store_run_clear(NULL);
 
