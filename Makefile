@@ -5,7 +5,10 @@
 #   make test    installs what is missing, builds, runs every test
 #
 # Other targets: all (build/folio), check (folio check --strict on content/),
-# bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm, asan.
+# bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm (the flow
+# library as WebAssembly, checked against the native bits),
+# flow-train-check (training on the toy sets reaches the true entropy),
+# asan (unit tests and fixtures under the sanitizers).
 #
 # Each folder of src/ is one stage; every .c file in src/*/ goes into
 # build/libfolio.a, and src/main.c is the command line.  A stage or test
@@ -75,6 +78,7 @@ test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit fixtures check
+	@$(MAKE) --no-print-directory wasm flow-train-check
 	@$(MAKE) --no-print-directory asan
 
 # ---- deps: install what is missing (Debian packages, then npm ci)
