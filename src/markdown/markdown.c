@@ -33,6 +33,11 @@ struct md_priv {
 static const int parse_options = CMARK_OPT_FOOTNOTES |
 	CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 
+void md_global_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
 static cmark_parser *parser_new(cmark_syntax_extension *math)
 {
 	static const char *const exts[] = {"table", "strikethrough",

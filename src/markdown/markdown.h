@@ -84,6 +84,10 @@ struct md_doc {
 /* The four standard sections, in order. */
 extern const char *const md_standard_sections[4];
 
+/* Registers cmark-gfm's extensions.  md_parse does it too; call it once
+ * before parsing from several threads, since the registry is global. */
+void md_global_init(void);
+
 /* Parses the body of p (which must outlive the doc).  Reports malformed
  * fences (a witness without an output block, an output block without a
  * witness, duplicate witness or equation names, unknown fence attributes)

@@ -8,6 +8,8 @@
 #include "store/store.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +65,6 @@ static int walk(const char *dir, const char *rel, struct names *out,
 	return r;
 }
 
-static int cmp_page(const void *a, const void *b)
-{
-	const struct page *x = *(struct page *const *)a;
-	const struct page *y = *(struct page *const *)b;
-	return strcmp(x->id, y->id);
-}
-
 static int cmp_source(const void *a, const void *b)
 {
 	const struct source *x = *(struct source *const *)a;
@@ -77,47 +72,112 @@ static int cmp_source(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-static size_t load_pages(struct site *s, struct diags *d)
+/* A page file being read by one of the loading threads. */
+struct loading {
+	char *rel;            /* path under content/ */
+	struct page *page;    /* or NULL when it failed */
+	struct md_doc *doc;
+	struct diags d;       /* what reading it reported */
+};
+
+struct loader {
+	struct loading *items;
+	size_t n;
+	size_t next;          /* next item to take */
+	pthread_mutex_t lock;
+};
+
+/* Reads and parses pages (front matter and body) until none is left. */
+static void *load_some(void *arg)
+{
+	struct loader *l = arg;
+	for (;;) {
+		pthread_mutex_lock(&l->lock);
+		size_t i = l->next++;
+		pthread_mutex_unlock(&l->lock);
+		if (i >= l->n)
+			return NULL;
+		struct loading *it = &l->items[i];
+		char *path = path_join("content", it->rel);
+		char *id = xstrndup(it->rel, strlen(it->rel) - 3);
+		it->page = page_load(path, id, &it->d);
+		if (it->page)
+			it->doc = md_parse(it->page, &it->d);
+		free(id);
+		free(path);
+	}
+}
+
+static int cmp_loading(const void *a, const void *b)
+{
+	const struct loading *x = a, *y = b;
+	return strcmp(x->page->id, y->page->id);
+}
+
+/* Reads every page under content/, on every core, into s->pages and
+ * s->docs (sorted by id); other files become s->media. */
+static void load_pages(struct site *s, struct diags *d)
 {
 	struct names files = {0};
-	size_t errors = 0;
 	if (!path_is_dir("content")) {
 		diags_add(d, DIAG_ERROR, "content", 0, 0, "site",
 		    "no content/ folder here; run folio in a site folder or "
 		    "pass -C DIR");
-		return 1;
+		return;
 	}
 	if (walk("content", "", &files, d) != 0)
-		return 1;
-	if (files.nitems)
-		qsort(files.items, files.nitems, sizeof *files.items, cmp_str);
-	s->pages = xcalloc(files.nitems, sizeof *s->pages);
+		return;
+	struct loader l = {0};
+	l.items = xcalloc(files.nitems + 1, sizeof *l.items);
 	struct names media = {0};
 	for (size_t i = 0; i < files.nitems; i++) {
 		char *rel = files.items[i];
-		if (!str_ends(rel, ".md")) {
-			if (strcmp(rel, "site.yaml"))
-				names_add(&media, rel);
-			else
-				free(rel);
-			continue;
-		}
-		char *path = path_join("content", rel);
-		char *id = xstrndup(rel, strlen(rel) - 3);
-		size_t before = diags_count(d, DIAG_ERROR);
-		struct page *p = page_load(path, id, d);
-		if (p)
-			s->pages[s->npages++] = p;
-		errors += diags_count(d, DIAG_ERROR) - before;
-		free(id);
-		free(path);
-		free(rel);
+		if (str_ends(rel, ".md"))
+			l.items[l.n++].rel = rel;
+		else if (strcmp(rel, "site.yaml"))
+			names_add(&media, rel);
+		else
+			free(rel);
 	}
 	free(files.items);
+	if (media.nitems)
+		qsort(media.items, media.nitems, sizeof *media.items, cmp_str);
 	s->media = media.items;
 	s->nmedia = media.nitems;
-	qsort(s->pages, s->npages, sizeof *s->pages, cmp_page);
-	return errors;
+
+	md_global_init();
+	pthread_mutex_init(&l.lock, NULL);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = s->opts && s->opts->jobs > 0 ? (size_t)s->opts->jobs
+	    : cores > 0 ? (size_t)cores : 1;
+	if (nthreads > l.n)
+		nthreads = l.n ? l.n : 1;
+	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_create(&threads[t], NULL, load_some, &l);
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+	pthread_mutex_destroy(&l.lock);
+
+	/* Keep the pages that loaded, in id order, with their reports. */
+	size_t ok = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		diags_move(d, &l.items[i].d);
+		free(l.items[i].rel);
+		if (l.items[i].page)
+			l.items[ok++] = l.items[i];
+	}
+	if (ok)
+		qsort(l.items, ok, sizeof *l.items, cmp_loading);
+	s->pages = xcalloc(ok + 1, sizeof *s->pages);
+	s->docs = xcalloc(ok + 1, sizeof *s->docs);
+	for (size_t i = 0; i < ok; i++) {
+		s->pages[i] = l.items[i].page;
+		s->docs[i] = l.items[i].doc;
+	}
+	s->npages = ok;
+	free(l.items);
 }
 
 static size_t load_sources(struct site *s, struct diags *d)
@@ -155,9 +215,6 @@ size_t site_load(struct site *s, struct diags *d)
 	s->config = site_config_load("content/site.yaml", d);
 	load_pages(s, d);
 	load_sources(s, d);
-	s->docs = xcalloc(s->npages ? s->npages : 1, sizeof *s->docs);
-	for (size_t i = 0; i < s->npages; i++)
-		s->docs[i] = md_parse(s->pages[i], d);
 	return diags_count(d, DIAG_ERROR) - before;
 }
 
