@@ -9,6 +9,7 @@
 #include "markdown.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -205,6 +206,7 @@ static void found_math_block(struct finder *f, cmark_node *n,
 	struct md_math *m = add_math(f);
 	m->tex = xstrdup(cmark_node_get_literal(n));
 	m->display = 1;
+	m->block = 1;
 	m->id = id ? xstrdup(id) : NULL;
 	m->node = n;
 	md_math_locate(f->doc, m, 0, &m->line, &m->col);
@@ -447,6 +449,14 @@ static void find_objects(struct finder *f, cmark_node *root)
  * only for the step that needs it (md_render, or locating a TeX error), so
  * that a site of thousands of pages never holds thousands of trees. */
 
+/* cmark-gfm 0.29 keeps the table of inline special characters ('$' for
+ * math, '~' for strikethrough, ...) in a global that every parse switches
+ * on and off again (and the table extension does the same for each row),
+ * so two parses at once could miss each other's special characters.
+ * Parsing is therefore one at a time; everything else on a tree may run in
+ * parallel. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void tree_build(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
@@ -456,9 +466,11 @@ static void tree_build(struct md_doc *doc)
 	size_t len;
 	char *text = mathsyntax_prepass(doc->page->body, doc->page->body_len,
 	    &len);
+	pthread_mutex_lock(&parse_lock);
 	cmark_parser_feed(priv->parser, text, len);
-	free(text);
 	priv->root = cmark_parser_finish(priv->parser);
+	pthread_mutex_unlock(&parse_lock);
+	free(text);
 }
 
 static void free_objects(struct md_doc *doc)
@@ -523,6 +535,8 @@ static void tree_restore(struct md_doc *doc)
 	diags_free(&scratch);
 }
 
+static void prerender(struct md_doc *doc);
+
 struct md_doc *md_parse(const struct page *p, struct diags *d)
 {
 	struct md_doc *doc = xcalloc(1, sizeof *doc);
@@ -532,7 +546,7 @@ struct md_doc *md_parse(const struct page *p, struct diags *d)
 	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
-	tree_release(doc);
+	prerender(doc);
 	return doc;
 }
 
@@ -552,63 +566,79 @@ static void replace_node(cmark_node *old, cmark_node_type type,
 	cmark_node_free(old);
 }
 
-static void render_math(struct md_math *m)
+/* The final HTML of formula m: KaTeX's output (or the escaped TeX when
+ * there is none) in a span, or a div for a ```math block. */
+static void math_html(const struct md_math *m, struct buf *b)
 {
-	struct buf b = {0};
+	const char *tag = m->block ? "div" : "span";
 	if (m->id)
-		buf_printf(&b, "<div class=\"math display\" id=\"eq-%s\">",
+		buf_printf(b, "<div class=\"math display\" id=\"eq-%s\">",
 		    m->id);
 	else
-		buf_printf(&b, "<%s class=\"math %s\">",
-		    m->node && cmark_node_get_type(m->node) ==
-		    CMARK_NODE_CODE_BLOCK ? "div" : "span",
+		buf_printf(b, "<%s class=\"math %s\">", tag,
 		    m->display ? "display" : "inline");
 	if (m->html) {
-		buf_puts(&b, m->html);
+		buf_puts(b, m->html);
 	} else {
-		buf_puts(&b, "<code class=\"math-source\">");
-		html_escape(&b, m->tex, strlen(m->tex));
-		buf_puts(&b, "</code>");
+		buf_puts(b, "<code class=\"math-source\">");
+		html_escape(b, m->tex, strlen(m->tex));
+		buf_puts(b, "</code>");
 	}
-	int block = cmark_node_get_type(m->node) == CMARK_NODE_CODE_BLOCK;
-	buf_puts(&b, block ? "</div>\n" : "</span>");
-	replace_node(m->node, block ? CMARK_NODE_HTML_BLOCK :
-	    CMARK_NODE_HTML_INLINE, b.data);
-	buf_free(&b);
-	m->node = NULL;
+	buf_printf(b, "</%s>", m->id ? "div" : tag);
 }
 
-static void render_witness(struct md_witness *w)
+/* The final HTML of witness w: its code, its checked output and the
+ * record of its run. */
+static void witness_html(const struct md_witness *w, struct buf *b)
 {
 	static const char *const labels[] = {"not run", "checked at build time",
 		"did not match"};
 	static const char *const classes[] = {"unrun", "checked", "failed"};
-	struct buf b = {0};
-	buf_printf(&b, "<figure class=\"witness\" id=\"code-%s\">\n", w->name);
-	buf_printf(&b, "<figcaption>Code witness <code>code:%s</code>"
+	buf_printf(b, "<figure class=\"witness\" id=\"code-%s\">\n", w->name);
+	buf_printf(b, "<figcaption>Code witness <code>code:%s</code>"
 	    "</figcaption>\n", w->name);
-	buf_puts(&b, "<pre><code class=\"language-c\">");
-	html_escape(&b, w->code, strlen(w->code));
-	buf_puts(&b, "</code></pre>\n");
-	buf_printf(&b, "<div class=\"witness-output %s\">\n",
+	buf_puts(b, "<pre><code class=\"language-c\">");
+	html_escape(b, w->code, strlen(w->code));
+	buf_puts(b, "</code></pre>\n");
+	buf_printf(b, "<div class=\"witness-output %s\">\n",
 	    classes[w->status]);
-	buf_printf(&b, "<p class=\"witness-label\">Output, %s%s</p>\n",
+	buf_printf(b, "<p class=\"witness-label\">Output, %s%s</p>\n",
 	    labels[w->status], w->has_tol ? " (numbers within tolerance)" : "");
-	buf_puts(&b, "<pre><samp>");
-	html_escape(&b, w->expected, strlen(w->expected));
-	buf_puts(&b, "</samp></pre>\n");
+	buf_puts(b, "<pre><samp>");
+	html_escape(b, w->expected, strlen(w->expected));
+	buf_puts(b, "</samp></pre>\n");
 	if (w->status != MD_WITNESS_UNRUN)
-		buf_printf(&b, "<p class=\"witness-record\">ran in %.1f ms"
+		buf_printf(b, "<p class=\"witness-record\">ran in %.1f ms"
 		    " &middot; %s &middot; <span title=\"%s\">sha256 "
 		    "%.12s</span></p>\n", w->ms,
 		    w->cached ? "cached result" : "run in this build",
 		    w->hash, w->hash);
-	buf_puts(&b, "</div>\n</figure>\n");
+	buf_puts(b, "</div>\n</figure>");
+}
+
+/* Placeholders stand where formulas and witnesses go until md_render
+ * knows their HTML.  No author text can forge one: raw HTML is dropped
+ * and every other text is escaped. */
+#define PLACEHOLDER "<!--folio:"
+
+static void place_math(size_t k, struct md_math *m)
+{
+	char mark[48];
+	snprintf(mark, sizeof mark, PLACEHOLDER "m:%zu-->%s", k,
+	    m->block ? "\n" : "");
+	replace_node(m->node, m->block ? CMARK_NODE_HTML_BLOCK :
+	    CMARK_NODE_HTML_INLINE, mark);
+	m->node = NULL;
+}
+
+static void place_witness(size_t k, struct md_witness *w)
+{
+	char mark[48];
+	snprintf(mark, sizeof mark, PLACEHOLDER "w:%zu-->\n", k);
 	cmark_node_free(w->output_node);
 	w->output_node = NULL;
-	replace_node(w->node, CMARK_NODE_HTML_BLOCK, b.data);
+	replace_node(w->node, CMARK_NODE_HTML_BLOCK, mark);
 	w->node = NULL;
-	buf_free(&b);
 }
 
 /* Drops every raw HTML node the author wrote (collected first: the tree
@@ -749,18 +779,20 @@ static char *fold_ids(const char *html)
 	return buf_detach(&b);
 }
 
-void md_render(struct md_doc *doc)
+/* Renders the tree once, right after parsing, with placeholders for the
+ * formulas and witnesses, and splits the HTML into the intro, the sections
+ * and the footnotes; the tree is then released. */
+static void prerender(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
-	tree_restore(doc);
 	drop_raw_html(priv->root);
 	neutralise_links(priv->root);
 	for (size_t i = 0; i < doc->nmath; i++)
 		if (doc->math[i].node)
-			render_math(&doc->math[i]);
+			place_math(i, &doc->math[i]);
 	for (size_t i = 0; i < doc->nwitnesses; i++)
 		if (doc->witnesses[i].node)
-			render_witness(&doc->witnesses[i]);
+			place_witness(i, &doc->witnesses[i]);
 	mark_headings(doc, priv->root);
 	char *raw = cmark_render_html(priv->root, CMARK_OPT_UNSAFE |
 	    CMARK_OPT_FOOTNOTES, cmark_parser_get_syntax_extensions(
@@ -785,11 +817,49 @@ void md_render(struct md_doc *doc)
 			break;
 		s = next + strlen(SECTION_MARK) + 1;
 	}
-	for (size_t i = 0; i < doc->nsections; i++)
+	for (size_t i = 0; i < doc->nsections; i++) {
 		if (!doc->sections[i].html)
 			doc->sections[i].html = xstrdup("");
+		if (!doc->sections[i].name_html)
+			doc->sections[i].name_html = xstrdup("");
+	}
 	free(html);
 	tree_release(doc);
+}
+
+/* Replaces the placeholders of *html with the formulas' and witnesses'
+ * HTML. */
+static void fill(const struct md_doc *doc, char **html)
+{
+	if (!strstr(*html, PLACEHOLDER))
+		return;
+	struct buf b = {0};
+	const char *s = *html, *p;
+	while ((p = strstr(s, PLACEHOLDER))) {
+		buf_put(&b, s, (size_t)(p - s));
+		const char *q = p + strlen(PLACEHOLDER);
+		char kind = *q;
+		char *end;
+		size_t k = strtoul(q + 2, &end, 10);
+		if (kind == 'm' && k < doc->nmath)
+			math_html(&doc->math[k], &b);
+		else if (kind == 'w' && k < doc->nwitnesses)
+			witness_html(&doc->witnesses[k], &b);
+		s = strstr(end, "-->") + 3;
+	}
+	buf_puts(&b, s);
+	free(*html);
+	*html = buf_detach(&b);
+}
+
+void md_render(struct md_doc *doc)
+{
+	fill(doc, &doc->intro_html);
+	fill(doc, &doc->footnotes_html);
+	for (size_t i = 0; i < doc->nsections; i++) {
+		fill(doc, &doc->sections[i].html);
+		fill(doc, &doc->sections[i].name_html);
+	}
 }
 
 /* ---- positions */

@@ -23,6 +23,7 @@
 struct md_math {
 	char *tex;       /* the TeX */
 	int display;     /* 1 for $$..$$ and ```math */
+	int block;       /* 1 for a ```math block (a div; otherwise a span) */
 	char *id;        /* ```math id=NAME: the object eq:NAME; else NULL */
 	int line, col;   /* position of the TeX's first character in the file */
 	char *html;      /* in: KaTeX's HTML, set by the caller; owned */
@@ -62,9 +63,10 @@ struct md_section {
 	int line;          /* file line of the heading */
 	int standard;      /* 0..3 for Intuition, Math, Code, Interactive Demo; -1 */
 	int has_content;   /* at least one block after the heading */
-	char *html;        /* out of md_render: the section's HTML, heading excluded */
-	char *name_html;   /* out of md_render: the heading's content as HTML
-	                      (math typeset), without the <h2> tags */
+	char *html;        /* the section's HTML, heading excluded (complete
+	                      after md_render) */
+	char *name_html;   /* the heading's content as HTML (math typeset after
+	                      md_render), without the <h2> tags */
 };
 
 struct md_doc {
@@ -76,8 +78,9 @@ struct md_doc {
 	struct md_section *sections;
 	size_t nsections;
 	size_t words;         /* words of prose, for reading time */
-	char *intro_html;     /* out of md_render: text before the first section */
-	char *footnotes_html; /* out of md_render: the footnotes, or "" */
+	char *intro_html;     /* text before the first section (complete after
+	                         md_render) */
+	char *footnotes_html; /* the footnotes, or "" (complete after md_render) */
 	void *priv;           /* private */
 };
 
@@ -88,15 +91,18 @@ extern const char *const md_standard_sections[4];
  * before parsing from several threads, since the registry is global. */
 void md_global_init(void);
 
-/* Parses the body of p (which must outlive the doc).  Reports malformed
+/* Parses the body of p (which must outlive the doc) and renders it to HTML
+ * with placeholders where formulas and witnesses go; no tree is kept.
+ * Reports malformed
  * fences (a witness without an output block, an output block without a
  * witness, duplicate witness or equation names, unknown fence attributes)
  * as errors and still returns the doc; returns NULL only when p has no
  * body to parse (never, in practice).  Free with md_free. */
 struct md_doc *md_parse(const struct page *p, struct diags *d);
-/* Renders the body to HTML into doc (intro_html, each section's html,
- * footnotes_html), with the formulas' html and the witnesses' results.  A
- * formula whose html is NULL is shown as escaped TeX. */
+/* Completes the body's HTML in doc (intro_html, each section's html and
+ * name_html, footnotes_html) with the formulas' html and the witnesses'
+ * results.  A formula whose html is NULL is shown as escaped TeX.  Call it
+ * once. */
 void md_render(struct md_doc *doc);
 void md_free(struct md_doc *doc);
 

@@ -38,24 +38,25 @@ size_t site_check_media(const struct site *s, struct diags *d)
 	return errors;
 }
 
-int site_copy_assets(const struct site *s, const char *out, struct diags *d)
+int site_copy_assets(struct site *s, const char *out, struct diags *d)
 {
 	for (size_t i = 0; i < s->nmedia; i++) {
 		char *from = path_join("content", s->media[i]);
-		char *to = path_join(out, s->media[i]);
-		char *slash = strrchr(to, '/');
-		*slash = '\0';
-		int r = dir_make(to);
-		*slash = '/';
+		char *data;
+		size_t len;
+		int r = file_read(from, &data, &len, d, "site");
 		if (r == 0)
-			r = file_copy(from, to, d, "site");
+			r = site_output(s, out, s->media[i],
+			    data, len, d);
+		free(data);
 		free(from);
-		free(to);
 		if (r != 0)
 			return -1;
 	}
+	/* static/ is copied afresh: the sweep leaves it alone. */
 	char *stat = path_join(s->templates, "static");
 	char *dest = path_join(out, "static");
+	dir_remove(dest);
 	int r = path_is_dir(stat) ? dir_copy(stat, dest, d, "site") : 0;
 	free(stat);
 	if (r == 0) {

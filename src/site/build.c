@@ -150,22 +150,6 @@ struct writer {
 	int failed;
 };
 
-static int write_html(const char *dir, const char *rel, const char *html,
-    size_t len, struct diags *d)
-{
-	char *folder = rel ? path_join(dir, rel) : xstrdup(dir);
-	char *path = path_join(folder, "index.html");
-	int r = -1;
-	if (dir_make(folder) != 0)
-		diags_add(d, DIAG_ERROR, folder, 0, 0, "site",
-		    "cannot create folder: %s", strerror(errno));
-	else
-		r = file_write(path, html, len, d, "site");
-	free(path);
-	free(folder);
-	return r;
-}
-
 int site_write_template(struct site *s, const struct render_set *rs,
     const char *out, const char *rel, const char *file, const char *name,
     const char *title, json_t *extra, struct diags *d)
@@ -178,13 +162,10 @@ int site_write_template(struct site *s, const struct render_set *rs,
 	struct buf html = {0};
 	int r = render_run(rs, name, ctx, &html, d);
 	if (r == 0) {
-		if (file) {
-			char *path = path_join(out, file);
-			r = file_write(path, html.data, html.len, d, "site");
-			free(path);
-		} else {
-			r = write_html(out, rel, html.data, html.len, d);
-		}
+		char *target = file ? xstrdup(file) : rel
+		    ? xasprintf("%s/index.html", rel) : xstrdup("index.html");
+		r = site_output(s, out, target, html.data, html.len, d);
+		free(target);
 	}
 	buf_free(&html);
 	json_decref(ctx);
@@ -268,9 +249,11 @@ static int write_site(struct site *s, const struct render_set *rs,
 
 /* ---- the output swap */
 
-/* Moves staged into place as out: out becomes out.old-PID first and is
- * removed only once staged is in place, so a failure at any step leaves
- * either the old or the new site whole. */
+/* Moves the finished staging folder into place as out.  The previous out
+ * becomes the next build's staging folder (out.prev), so a build rewrites
+ * files in place instead of creating every one anew.  Each step is a
+ * rename, and a failure at any step leaves the old site or the new one
+ * whole at out. */
 static int swap_in(const char *staged, const char *out, struct diags *d)
 {
 	char *old = xasprintf("%s.old-%ld", out, (long)getpid());
@@ -286,7 +269,7 @@ static int swap_in(const char *staged, const char *out, struct diags *d)
 		if (had)
 			rename(old, out);
 		r = -1;
-	} else if (had) {
+	} else if (had && rename(old, staged) != 0) {
 		dir_remove(old);
 	}
 	free(old);
@@ -302,6 +285,7 @@ static int enter(const struct site_opts *o, struct site *s, char **out,
 {
 	memset(s, 0, sizeof *s);
 	pthread_mutex_init(&s->store_lock, NULL);
+	pthread_mutex_init(&s->written_lock, NULL);
 	s->opts = o;
 	s->share = o->share ? absolute(o->share) : find_share();
 	*out = o->out ? absolute(o->out) : NULL;
@@ -350,17 +334,20 @@ int site_build(const struct site_opts *o, struct diags *d)
 		goto done;
 	if (render_set_load_dir(rs, s.templates, d) != 0)
 		goto done;
-	char *staged = xasprintf("%s.new-%ld", out, (long)getpid());
-	dir_remove(staged);
+	char *staged = xasprintf("%s.prev", out);
+	if (!path_is_dir(staged))
+		dir_remove(staged);
 	if (dir_make(staged) != 0) {
 		diags_add(d, DIAG_ERROR, staged, 0, 0, "site",
 		    "cannot create the output folder: %s", strerror(errno));
 		system = 1;
-	} else if (write_site(&s, rs, staged, d) != 0 ||
-	    swap_in(staged, out, d) != 0) {
+	} else if (write_site(&s, rs, staged, d) != 0) {
 		system = 1;
+	} else {
+		site_sweep(&s, staged);
+		if (swap_in(staged, out, d) != 0)
+			system = 1;
 	}
-	dir_remove(staged);
 	free(staged);
 	step_done(&s, STEP_WRITE);
 	print_timings(&s);

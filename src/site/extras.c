@@ -179,16 +179,13 @@ static int write_sitemap(struct site *s, const char *out, struct diags *d)
 		buf_puts(&b, "/</loc></url>\n");
 	}
 	buf_puts(&b, "</urlset>\n");
-	char *path = path_join(out, "sitemap.xml");
-	int r = file_write(path, b.data, b.len, d, "site");
-	free(path);
+	int r = site_output(s, out, "sitemap.xml", b.data, b.len, d);
 	buf_free(&b);
 	if (r == 0) {
 		char *robots = xasprintf("User-agent: *\nAllow: /\nSitemap: "
 		    "%s/sitemap.xml\n", base);
-		path = path_join(out, "robots.txt");
-		r = file_write(path, robots, strlen(robots), d, "site");
-		free(path);
+		r = site_output(s, out, "robots.txt", robots, strlen(robots),
+		    d);
 		free(robots);
 	}
 	return r;

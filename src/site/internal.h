@@ -28,6 +28,9 @@ struct site {
 	pthread_mutex_t store_lock; /* page writers share the store */
 	struct check_result claims; /* every claim's review state */
 	struct report report;     /* witness and claim cases for check */
+	char **written;           /* files this build wrote, relative */
+	size_t nwritten, written_cap;
+	pthread_mutex_t written_lock;
 	double stage_ms[8];       /* wall time of each step (enum step) */
 	double mark;              /* when the current step started, ms */
 };
@@ -55,7 +58,7 @@ size_t site_check_graph(const struct site *s, struct diags *d);
 /* assets.c: the hero images exist (errors); copies the theme's static/,
  * KaTeX's CSS and fonts, and the media files of content/ into out. */
 size_t site_check_media(const struct site *s, struct diags *d);
-int site_copy_assets(const struct site *s, const char *out, struct diags *d);
+int site_copy_assets(struct site *s, const char *out, struct diags *d);
 
 /* math_step.c: every formula of every page typeset by KaTeX (from the
  * cache when it can); a TeX error is located in its page.  Returns -1 when
@@ -79,6 +82,13 @@ typedef struct json_t json_t;
 int site_write_template(struct site *s, const struct render_set *rs,
     const char *out, const char *rel, const char *file, const char *name,
     const char *title, json_t *extra, struct diags *d);
+
+/* output.c: writes out/rel (making its folders) and records it as
+ * written; returns 0, or -1 with a diagnostic.  site_sweep removes from
+ * out every file this build did not write (static/ excepted). */
+int site_output(struct site *s, const char *out, const char *rel,
+    const void *data, size_t len, struct diags *d);
+void site_sweep(struct site *s, const char *out);
 
 /* extras.c: the site-wide pages and files beyond the concept pages and
  * the catalogue: a page per source, the claims dashboard, sitemap.xml and

@@ -234,6 +234,9 @@ void site_free(struct site *s)
 	free(s->media);
 	site_config_free(s->config);
 	store_close(s->store);
+	for (size_t i = 0; i < s->nwritten; i++)
+		free(s->written[i]);
+	free(s->written);
 	check_result_free(&s->claims);
 	report_free(&s->report);
 	free(s->share);
