@@ -6,7 +6,7 @@
  */
 #include "flow_impl.h"
 
-static const struct layer_ops *ops_of(int kind)
+const struct layer_ops *flow__ops_of(int kind)
 {
 	switch (kind) {
 	case FLOW_AFFINE: return &flow__ops_affine;
@@ -155,7 +155,7 @@ int flow_layer_forward(struct flow *f, int k, const double *z, double *x,
 	for (int i = 0; i < n; i++)
 		ld[i] = 0;
 	struct flow_layer *L = &f->layer[k];
-	if (ops_of(L->kind)->fwd(f, L, z, out, ld, n))
+	if (flow__ops_of(L->kind)->fwd(f, L, z, out, ld, n))
 		goto fail;
 	for (long i = 0; i < nd; i++)
 		x[i] = out[i];
@@ -181,7 +181,7 @@ int flow_layer_inverse(struct flow *f, int k, const double *x, double *z,
 	for (int i = 0; i < n; i++)
 		ld[i] = 0;
 	struct flow_layer *L = &f->layer[k];
-	if (ops_of(L->kind)->inv(f, L, x, out, ld, n, 0))
+	if (flow__ops_of(L->kind)->inv(f, L, x, out, ld, n, 0))
 		goto fail;
 	for (long i = 0; i < nd; i++)
 		z[i] = out[i];
@@ -224,7 +224,7 @@ static int run(struct flow *f, int dir, const double *in, double *out,
 		for (int s = 0; s < f->nlayers; s++) {
 			int k = dir > 0 ? s : f->nlayers - 1 - s;
 			struct flow_layer *L = &f->layer[k];
-			const struct layer_ops *op = ops_of(L->kind);
+			const struct layer_ops *op = flow__ops_of(L->kind);
 			int rc = dir > 0 ? op->fwd(f, L, a, b, ld, m)
 			    : op->inv(f, L, a, b, ld, m, 0);
 			if (rc)

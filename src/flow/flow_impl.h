@@ -34,6 +34,8 @@ extern const struct layer_ops flow__ops_affine, flow__ops_elementwise,
     flow__ops_permute, flow__ops_planar, flow__ops_radial,
     flow__ops_coupling, flow__ops_spline_coupling, flow__ops_spline,
     flow__ops_maf, flow__ops_sigmoid, flow__ops_logit;
+/* The operations of a layer kind (enum flow_kind); NULL for no kind. */
+const struct layer_ops *flow__ops_of(int kind);
 
 /* Borrows n doubles above f->used, or NULL when the arena is full; give
  * them back by restoring f->used. */

@@ -5,24 +5,6 @@
  */
 #include "flow_impl.h"
 
-static const struct layer_ops *ops(int kind)
-{
-	switch (kind) {
-	case FLOW_AFFINE: return &flow__ops_affine;
-	case FLOW_ELEMENTWISE:
-	case FLOW_ACTNORM: return &flow__ops_elementwise;
-	case FLOW_PERMUTE: return &flow__ops_permute;
-	case FLOW_PLANAR: return &flow__ops_planar;
-	case FLOW_RADIAL: return &flow__ops_radial;
-	case FLOW_COUPLING: return &flow__ops_coupling;
-	case FLOW_SPLINE_COUPLING: return &flow__ops_spline_coupling;
-	case FLOW_SPLINE: return &flow__ops_spline;
-	case FLOW_MAF: return &flow__ops_maf;
-	case FLOW_SIGMOID: return &flow__ops_sigmoid;
-	default: return &flow__ops_logit;
-	}
-}
-
 int flow_nll_grad(struct flow *f, const double *x, int n, double *nll)
 {
 	int d = f->dim, L = f->nlayers;
@@ -34,7 +16,8 @@ int flow_nll_grad(struct flow *f, const double *x, int n, double *nll)
 	double *hs = flow__take(f, (L + 1) * nd), *ld = flow__take(f, n);
 	double *tape[FLOW_MAX_LAYERS];
 	for (int s = 0; s < L; s++) {
-		long ts = ops(f->layer[s].kind)->tape_size(f, &f->layer[s], n);
+		long ts = flow__ops_of(f->layer[s].kind)->tape_size(f,
+		    &f->layer[s], n);
 		tape[s] = flow__take(f, ts > 0 ? ts : 1);
 	}
 	double *gz = flow__take(f, nd), *gx = flow__take(f, nd);
@@ -48,7 +31,7 @@ int flow_nll_grad(struct flow *f, const double *x, int n, double *nll)
 		hs[L * nd + i] = x[i];
 	for (int s = L - 1; s >= 0; s--) {
 		struct flow_layer *Ly = &f->layer[s];
-		if (ops(Ly->kind)->inv(f, Ly, hs + (s + 1) * nd, hs + s * nd, ld, n,
+		if (flow__ops_of(Ly->kind)->inv(f, Ly, hs + (s + 1) * nd, hs + s * nd, ld, n,
 		    tape[s]))
 			goto fail;
 	}
@@ -69,7 +52,7 @@ int flow_nll_grad(struct flow *f, const double *x, int n, double *nll)
 	}
 	for (int s = 0; s < L; s++) {
 		struct flow_layer *Ly = &f->layer[s];
-		if (ops(Ly->kind)->back(f, Ly, hs + (s + 1) * nd, hs + s * nd,
+		if (flow__ops_of(Ly->kind)->back(f, Ly, hs + (s + 1) * nd, hs + s * nd,
 		    tape[s], gz, gx, -inv, f->grad + Ly->off, n))
 			goto fail;
 		double *t = gz;
@@ -150,7 +133,7 @@ int flow_data_init(struct flow *f, const double *x, int n)
 		struct flow_layer *L = &f->layer[s];
 		if (L->kind == FLOW_ACTNORM && !L->initialised)
 			flow__actnorm_set(f, L, a, n);
-		if (ops(L->kind)->inv(f, L, a, b, ld, n, 0)) {
+		if (flow__ops_of(L->kind)->inv(f, L, a, b, ld, n, 0)) {
 			f->used = mark;
 			return -1;
 		}
