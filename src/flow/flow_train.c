@@ -31,8 +31,8 @@ int flow_nll_grad(struct flow *f, const double *x, int n, double *nll)
 		hs[L * nd + i] = x[i];
 	for (int s = L - 1; s >= 0; s--) {
 		struct flow_layer *Ly = &f->layer[s];
-		if (flow__ops_of(Ly->kind)->inv(f, Ly, hs + (s + 1) * nd, hs + s * nd, ld, n,
-		    tape[s]))
+		if (flow__ops_of(Ly->kind)->inv(f, Ly, hs + (s + 1) * nd,
+		    hs + s * nd, ld, n, tape[s]))
 			goto fail;
 	}
 	/* base: log N((z - mu) e^-ls) - sum ls */
