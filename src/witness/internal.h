@@ -48,4 +48,8 @@ struct witness_run {
 void witness_verdict(const struct witness_opts *o, struct witness_item *it,
     const struct witness_run *r, struct diags *d);
 
+/* In a witness's child: the .md line of its first code line, less one,
+ * so that a failed assert names the page's line (symbols.c). */
+extern int witness_line_offset;
+
 #endif

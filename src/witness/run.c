@@ -113,6 +113,7 @@ static void child(const struct witness_opts *o, const struct witness_item *it,
 	}
 	ctl_write("R", 1);
 	close(CTL_FD);
+	witness_line_offset = it->code_line - 1;
 	char *argv[] = {(char *)"witness", NULL};
 	int rc = m(1, argv);
 	fflush(stdout);

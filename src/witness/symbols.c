@@ -30,10 +30,13 @@ static void witness_exit(int status)
 }
 
 /* The prelude's assert(); line is the line within the witness. */
+int witness_line_offset;
+
 static void witness_assert_fail(const char *expr, int line)
 {
 	fflush(stdout);
-	fprintf(stderr, "assertion failed: %s (line %d)\n", expr, line);
+	fprintf(stderr, "assertion failed: %s (line %d)\n", expr,
+	    line + witness_line_offset);
 	fflush(stderr);
 	abort();
 }

@@ -255,10 +255,12 @@ static void test_abort_and_assert(void **state)
 	    WITNESS_RUNTIME_ERROR,
 	    "page.md:10:1: error: witness: witness `w` was killed by signal 6 "
 	    "(Aborted)\n");
+	/* The assert is on the code's 4th line, which is line 13 of the page
+	 * (the code starts at line 10). */
 	check("#include <assert.h>\nint main(void) {\n  int n = 2;\n"
 	    "  assert(n == 3);\n  return 0;\n}\n", "", WITNESS_RUNTIME_ERROR,
 	    "page.md:10:1: error: witness: witness `w` was killed by signal 6 "
-	    "(Aborted)\nstderr:\nassertion failed: n == 3 (line 4)\n");
+	    "(Aborted)\nstderr:\nassertion failed: n == 3 (line 13)\n");
 }
 
 static void test_exit_status(void **state)

@@ -1,6 +1,6 @@
 /* assert.h -- folio witness prelude.  A failed assertion prints
  * "assertion failed: EXPR (line N)" on stderr and aborts; N is the line
- * within the witness. */
+ * of the assert in the page's .md file. */
 #undef assert
 #ifdef NDEBUG
 #define assert(e) ((void)0)
