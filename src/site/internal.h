@@ -24,6 +24,7 @@ struct site {
 	size_t nmedia;
 	char *share;              /* folio's own files: templates/, katex/ */
 	char *templates;          /* the theme folder in use */
+	char *katex_version;      /* from KaTeX's package.json, or NULL */
 	struct store *store;      /* build/folio.db, open during a build */
 	pthread_mutex_t store_lock; /* page writers share the store */
 	struct check_result claims; /* every claim's review state */
@@ -64,6 +65,11 @@ int site_copy_assets(struct site *s, const char *out, struct diags *d);
  * cache when it can); a TeX error is located in its page.  Returns -1 when
  * KaTeX could not run at all (a diagnostic says what to install). */
 int site_render_math(struct site *s, struct diags *d);
+/* site_math_prepare reads KaTeX's version (before the pages load);
+ * site_math_keys sets the cache key of every formula of doc (as its page
+ * is parsed, on the loading threads). */
+void site_math_prepare(struct site *s);
+void site_math_keys(const struct site *s, struct md_doc *doc);
 /* Sets the html of every formula of doc from the math cache (the math step
  * put every formula there).  Safe to call from several page writers.
  * Returns 0, or -1 with a diagnostic. */

@@ -81,6 +81,7 @@ struct loading {
 };
 
 struct loader {
+	const struct site *site;
 	struct loading *items;
 	size_t n;
 	size_t next;          /* next item to take */
@@ -101,8 +102,10 @@ static void *load_some(void *arg)
 		char *path = path_join("content", it->rel);
 		char *id = xstrndup(it->rel, strlen(it->rel) - 3);
 		it->page = page_load(path, id, &it->d);
-		if (it->page)
+		if (it->page) {
 			it->doc = md_parse(it->page, &it->d);
+			site_math_keys(l->site, it->doc);
+		}
 		free(id);
 		free(path);
 	}
@@ -127,7 +130,7 @@ static void load_pages(struct site *s, struct diags *d)
 	}
 	if (walk("content", "", &files, d) != 0)
 		return;
-	struct loader l = {0};
+	struct loader l = {.site = s};
 	l.items = xcalloc(files.nitems + 1, sizeof *l.items);
 	struct names media = {0};
 	for (size_t i = 0; i < files.nitems; i++) {
@@ -213,6 +216,7 @@ size_t site_load(struct site *s, struct diags *d)
 {
 	size_t before = diags_count(d, DIAG_ERROR);
 	s->config = site_config_load("content/site.yaml", d);
+	site_math_prepare(s);
 	load_pages(s, d);
 	load_sources(s, d);
 	return diags_count(d, DIAG_ERROR) - before;
@@ -233,6 +237,7 @@ void site_free(struct site *s)
 		free(s->media[i]);
 	free(s->media);
 	site_config_free(s->config);
+	free(s->katex_version);
 	store_close(s->store);
 	for (size_t i = 0; i < s->nwritten; i++)
 		free(s->written[i]);

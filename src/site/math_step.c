@@ -117,25 +117,24 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Computes the cache keys of the formulas of pages first, first+step,
- * first+2*step, ... (one slice per thread). */
-struct key_job {
-	struct site *s;
-	const char *version;
-	size_t first, step;
-};
-
-static void *compute_keys(void *arg)
+void site_math_keys(const struct site *s, struct md_doc *doc)
 {
-	struct key_job *j = arg;
-	struct site *s = j->s;
-	for (size_t i = j->first; i < s->npages; i += j->step)
-		for (size_t k = 0; k < s->docs[i]->nmath; k++) {
-			struct md_math *m = &s->docs[i]->math[k];
-			math_cache_key(m->tex, m->display,
-			    s->config->macros_json, j->version, m->key);
-		}
-	return NULL;
+	if (!s->config)
+		return;  /* site.yaml is broken: the build stops after loading */
+	for (size_t k = 0; k < doc->nmath; k++) {
+		struct md_math *m = &doc->math[k];
+		math_cache_key(m->tex, m->display, s->config->macros_json,
+		    s->katex_version ? s->katex_version : "", m->key);
+	}
+}
+
+void site_math_prepare(struct site *s)
+{
+	if (!s->share)
+		return;  /* a site loaded only to list its pages */
+	char *kdir = katex_dir(s);
+	s->katex_version = katex_version(kdir);
+	free(kdir);
 }
 
 int site_render_math(struct site *s, struct diags *d)
@@ -146,27 +145,13 @@ int site_render_math(struct site *s, struct diags *d)
 	if (!total)
 		return 0;
 	char *kdir = katex_dir(s);
-	char *version = katex_version(kdir);
-	/* The keys are computed on every core while this thread reads what
-	 * the cache holds, in one query: a warm build typesets nothing. */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = s->opts->jobs > 0 ? (size_t)s->opts->jobs
-	    : cores > 0 ? (size_t)cores : 1;
-	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
-	struct key_job *jobs = xcalloc(nthreads, sizeof *jobs);
-	for (size_t t = 0; t < nthreads; t++) {
-		jobs[t] = (struct key_job){s, version ? version : "", t,
-		    nthreads};
-		pthread_create(&threads[t], NULL, compute_keys, &jobs[t]);
-	}
+	const char *version = s->katex_version;
+	/* What the cache holds, in one query (the formulas' keys were
+	 * computed as their pages were parsed, site_math_keys). */
 	char *keys = NULL;
 	size_t nkeys = 0;
 	if (version && !s->opts->force && s->store)
 		store_math_keys(s->store, &keys, &nkeys, d);
-	for (size_t t = 0; t < nthreads; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
-	free(jobs);
 	struct formula *miss = xcalloc(total, sizeof *miss);
 	size_t n = 0;
 	for (size_t i = 0; i < s->npages; i++)
@@ -180,7 +165,6 @@ int site_render_math(struct site *s, struct diags *d)
 	int r = n ? typeset(s, miss, n, kdir, d) : 0;
 	free(keys);
 	free(miss);
-	free(version);
 	free(kdir);
 	return r;
 }
