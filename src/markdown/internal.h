@@ -1,0 +1,29 @@
+/*
+ * internal.h -- private to the markdown stage: the parsed state of a doc
+ * and the functions markdown.c (parsing, objects, the tree) and html.c
+ * (rendering) share.
+ */
+#ifndef FOLIO_MARKDOWN_INTERNAL_H
+#define FOLIO_MARKDOWN_INTERNAL_H
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+
+#include "markdown.h"
+
+/* A doc's parser state; the tree lives only while a step needs it. */
+struct md_priv {
+	cmark_parser *parser;          /* with the extensions attached */
+	cmark_syntax_extension *math;  /* ours, freed with the doc */
+	cmark_node *root;              /* the tree, or NULL when released */
+};
+
+/* markdown.c: frees the doc's tree (its objects keep their data). */
+void md__tree_release(struct md_doc *doc);
+/* markdown.c: a heading's text, without markup; the caller frees. */
+char *md__heading_text(cmark_node *n);
+/* html.c: renders the tree once, with placeholders where formulas and
+ * witnesses go, into the doc's HTML fields; then releases the tree. */
+void md__prerender(struct md_doc *doc);
+
+#endif
