@@ -1,9 +1,9 @@
 /*
  * verdict.c -- what a witness's run means, worded like a compiler: the
- * status of a finished run and its diagnostics; the fences' info strings
- * and the pairing errors of the markdown stage.
+ * status of a finished run and its diagnostics.  (Fences and their pairing
+ * are the markdown stage's.)
  *
- * Divisions: compiler messages, witness_verdict, fences.
+ * Divisions: compiler messages, witness_verdict.
  */
 #include "witness/internal.h"
 
@@ -215,113 +215,3 @@ void witness_verdict(const struct witness_opts *o, struct witness_item *it,
 	free(what);
 }
 
-/* ---- fences */
-
-static int name_valid(const char *s)
-{
-	if (!isalnum((unsigned char)*s))
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
-		    *s != '.')
-			return 0;
-	return 1;
-}
-
-/* Splits info into words at blanks; returns the count, words in w (fresh
- * strings, at most max). */
-static size_t words(const char *info, char **w, size_t max)
-{
-	size_t n = 0;
-	const char *p = info;
-	while (*p && n < max) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		const char *s = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		w[n++] = xstrndup(s, (size_t)(p - s));
-	}
-	return n;
-}
-
-int witness_fence_parse(const char *info, const char *path, int line,
-    char **name, double *tol, int *has_tol, struct diags *d)
-{
-	char *w[16];
-	size_t n = words(info ? info : "", w, 16);
-	int kind = WITNESS_FENCE_OTHER, rc;
-	const char *wname = NULL;
-	for (size_t i = 1; i < n; i++)
-		if (str_starts(w[i], "witness=") || strcmp(w[i], "witness") == 0)
-			wname = w[i];
-	if (n > 0 && strcmp(w[0], "output") == 0) {
-		kind = WITNESS_FENCE_OUTPUT;
-		*has_tol = 0;
-		*tol = 0;
-		for (size_t i = 1; i < n; i++) {
-			char *end;
-			if (!str_starts(w[i], "tol=")) {
-				diags_add(d, DIAG_ERROR, path, line, 1, STAGE,
-				    "unknown option `%s` of an output block "
-				    "(expected tol=NUMBER)", w[i]);
-				kind = -1;
-				break;
-			}
-			double v = strtod(w[i] + 4, &end);
-			if (end == w[i] + 4 || *end || !(v >= 0) || isinf(v)) {
-				diags_add(d, DIAG_ERROR, path, line, 1, STAGE,
-				    "output tolerance `%s` is not a non-negative "
-				    "number", w[i] + 4);
-				kind = -1;
-				break;
-			}
-			*tol = v;
-			*has_tol = 1;
-		}
-	} else if (wname) {
-		const char *v = strchr(wname, '=') ? strchr(wname, '=') + 1 : "";
-		if (strcmp(w[0], "c") != 0) {
-			diags_add(d, DIAG_ERROR, path, line, 1, STAGE,
-			    "a witness must be C code (```c witness=NAME), not "
-			    "`%s`", w[0]);
-			kind = -1;
-		} else if (!name_valid(v)) {
-			diags_add(d, DIAG_ERROR, path, line, 1, STAGE,
-			    "bad witness name `%s`: use letters, digits, '-', "
-			    "'_' and '.'", v);
-			kind = -1;
-		} else {
-			kind = WITNESS_FENCE_CODE;
-			*name = xstrdup(v);
-		}
-	}
-	rc = kind;
-	for (size_t i = 0; i < n; i++)
-		free(w[i]);
-	return rc;
-}
-
-void witness_diag_missing_output(struct diags *d, const char *path, int line,
-    int col, const char *name)
-{
-	diags_add(d, DIAG_ERROR, path, line, col, STAGE,
-	    "witness `%s` has no ```output block after it", name);
-}
-
-void witness_diag_duplicate(struct diags *d, const char *path, int line,
-    int col, const char *name, int first_line)
-{
-	diags_add(d, DIAG_ERROR, path, line, col, STAGE,
-	    "duplicate witness `%s` (first defined at line %d)", name,
-	    first_line);
-}
-
-void witness_diag_stray_output(struct diags *d, const char *path, int line,
-    int col)
-{
-	diags_add(d, DIAG_ERROR, path, line, col, STAGE,
-	    "```output block does not follow a ```c witness=NAME block");
-}

@@ -7,7 +7,6 @@
  *   options and items   what the caller fills in, what comes back
  *   running             witness_run_all (fork, libtcc, limits, parallel jobs)
  *   comparing           witness_compare (exact, tol=, "..." lines, diff)
- *   fences              info strings and the pairing diagnostics
  *   cache key           witness_cache_key
  *
  * A witness sees only folio's prelude (stdio, stdlib, string, math,
@@ -115,33 +114,6 @@ int witness_run_all(const struct witness_opts *o, struct witness_item *items,
  * caller frees. */
 int witness_compare(const char *expected, const char *actual, double tol,
     int has_tol, size_t *bad_line, char **diff);
-
-/* ---- fences */
-
-enum witness_fence {
-	WITNESS_FENCE_OTHER,     /* a code block that is shown, not run */
-	WITNESS_FENCE_CODE,      /* c witness=NAME */
-	WITNESS_FENCE_OUTPUT,    /* output, output tol=X */
-};
-
-/* Classifies a fenced block's info string.  For WITNESS_FENCE_CODE *name
- * gets a fresh copy of NAME (the caller frees it); for WITNESS_FENCE_OUTPUT
- * *tol and *has_tol get its tolerance.  A malformed one ("c witness=" with
- * an empty or bad name, an unknown output option, a tolerance that is not a
- * non-negative number) appends an error at path:line and returns -1.
- * NAME is letters, digits, '-', '_' and '.', starting with a letter or
- * digit. */
-int witness_fence_parse(const char *info, const char *path, int line,
-    char **name, double *tol, int *has_tol, struct diags *d);
-
-/* The pairing errors the markdown stage finds, worded here so that every
- * witness message reads alike.  Each appends one error at path:line:col. */
-void witness_diag_missing_output(struct diags *d, const char *path, int line,
-    int col, const char *name);
-void witness_diag_duplicate(struct diags *d, const char *path, int line,
-    int col, const char *name, int first_line);
-void witness_diag_stray_output(struct diags *d, const char *path, int line,
-    int col);
 
 /* ---- cache key */
 

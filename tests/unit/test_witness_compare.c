@@ -121,80 +121,6 @@ static void test_compare_large(void **state)
 	buf_free(&a);
 }
 
-static void test_fence_parse(void **state)
-{
-	(void)state;
-	struct diags d = {0};
-	char *name = NULL;
-	double tol = -1;
-	int has_tol = -1;
-	assert_int_equal(witness_fence_parse("c witness=linear-flow", "p.md", 7,
-	    &name, &tol, &has_tol, &d), WITNESS_FENCE_CODE);
-	assert_string_equal(name, "linear-flow");
-	free(name);
-	assert_int_equal(witness_fence_parse("output", "p.md", 9, &name, &tol,
-	    &has_tol, &d), WITNESS_FENCE_OUTPUT);
-	assert_int_equal(has_tol, 0);
-	assert_int_equal(witness_fence_parse("output tol=1e-6", "p.md", 9,
-	    &name, &tol, &has_tol, &d), WITNESS_FENCE_OUTPUT);
-	assert_int_equal(has_tol, 1);
-	assert_true(tol == 1e-6);
-	assert_int_equal(witness_fence_parse("c", "p.md", 9, &name, &tol,
-	    &has_tol, &d), WITNESS_FENCE_OTHER);
-	assert_int_equal(witness_fence_parse("", "p.md", 9, &name, &tol,
-	    &has_tol, &d), WITNESS_FENCE_OTHER);
-	assert_int_equal(d.nitems, 0);
-	static const struct {
-		const char *info, *diag;
-	} bad[] = {
-		{"c witness=", "p.md:3:1: error: witness: bad witness name ``: "
-		    "use letters, digits, '-', '_' and '.'"},
-		{"c witness=a/b", "p.md:3:1: error: witness: bad witness name "
-		    "`a/b`: use letters, digits, '-', '_' and '.'"},
-		{"python witness=x", "p.md:3:1: error: witness: a witness must "
-		    "be C code (```c witness=NAME), not `python`"},
-		{"output tol=abc", "p.md:3:1: error: witness: output tolerance "
-		    "`abc` is not a non-negative number"},
-		{"output tol=-1", "p.md:3:1: error: witness: output tolerance "
-		    "`-1` is not a non-negative number"},
-		{"output exact", "p.md:3:1: error: witness: unknown option "
-		    "`exact` of an output block (expected tol=NUMBER)"},
-	};
-	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		assert_int_equal(witness_fence_parse(bad[k].info, "p.md", 3,
-		    &name, &tol, &has_tol, &d), -1);
-		assert_int_equal(d.nitems, k + 1);
-		char *s = diag_format(&d.items[k]);
-		assert_string_equal(s, bad[k].diag);
-		free(s);
-	}
-	diags_free(&d);
-}
-
-static void test_pairing_diags(void **state)
-{
-	(void)state;
-	struct diags d = {0};
-	witness_diag_missing_output(&d, "p.md", 12, 1, "w");
-	witness_diag_duplicate(&d, "p.md", 30, 1, "w", 12);
-	witness_diag_stray_output(&d, "p.md", 40, 1);
-	const char *want[] = {
-		"p.md:12:1: error: witness: witness `w` has no ```output block "
-		    "after it",
-		"p.md:30:1: error: witness: duplicate witness `w` (first defined "
-		    "at line 12)",
-		"p.md:40:1: error: witness: ```output block does not follow a "
-		    "```c witness=NAME block",
-	};
-	assert_int_equal(d.nitems, 3);
-	for (size_t k = 0; k < 3; k++) {
-		char *s = diag_format(&d.items[k]);
-		assert_string_equal(s, want[k]);
-		free(s);
-	}
-	diags_free(&d);
-}
-
 static void test_cache_key(void **state)
 {
 	(void)state;
@@ -247,8 +173,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_table),
 		cmocka_unit_test(test_compare_large),
-		cmocka_unit_test(test_fence_parse),
-		cmocka_unit_test(test_pairing_diags),
 		cmocka_unit_test(test_cache_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
