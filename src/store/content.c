@@ -11,47 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- names of enum values.  The store keeps its own tables rather than
- * calling the page stage, so that the words in the database are fixed by
- * the schema (README) and not by whoever prints them. */
-
-static const char *status_word(enum page_status v)
-{
-	switch (v) {
-	case PAGE_DRAFT: return "draft";
-	case PAGE_REVIEW: return "review";
-	default: return "published";
-	}
-}
-
-static const char *importance_word(enum page_importance v)
-{
-	switch (v) {
-	case IMPORTANCE_CORE: return "core";
-	case IMPORTANCE_IMPORTANT: return "important";
-	case IMPORTANCE_SUPPLEMENTARY: return "supplementary";
-	default: return NULL;
-	}
-}
-
-static const char *math_word(enum page_math v)
-{
-	switch (v) {
-	case MATH_NONE: return "none";
-	case MATH_HIGH_SCHOOL: return "high-school";
-	case MATH_UNDERGRADUATE: return "undergraduate";
-	default: return "graduate";
-	}
-}
-
-static const char *level_word(enum review_level v)
-{
-	switch (v) {
-	case REVIEW_SUBSTANTIVE: return "substantive";
-	case REVIEW_SOURCE_CHECKED: return "source-checked";
-	default: return "metadata";
-	}
-}
+/* The words stored for enum values are the authoring format's own
+ * (page_status_name and friends), fixed by DESIGN.md. */
 
 /* ---- clear */
 
@@ -201,7 +162,7 @@ static int put_reviews(struct store *s, const struct page *p,
 		store_bind_text(st, 1, p->id);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
 		store_bind_text(st, 3, r->claim.s ? r->claim.s : "");
-		store_bind_text(st, 4, level_word(r->level));
+		store_bind_text(st, 4, review_level_name(r->level));
 		store_bind_text(st, 5, r->reviewer);
 		store_bind_text(st, 6, r->date);
 		store_bind_text(st, 7, r->summary);
@@ -232,10 +193,10 @@ int store_page_put(struct store *s, const struct page *p, struct diags *d)
 	store_bind_text(st, 3, m->title ? m->title : "");
 	store_bind_text(st, 4, m->domain ? m->domain : "");
 	store_bind_text(st, 5, m->summary ? m->summary : "");
-	store_bind_text(st, 6, status_word(m->status));
-	store_bind_text(st, 7, importance_word(m->importance));
+	store_bind_text(st, 6, page_status_name(m->status));
+	store_bind_text(st, 7, page_importance_name(m->importance));
 	sqlite3_bind_int(st, 8, m->difficulty);
-	store_bind_text(st, 9, math_word(m->math));
+	store_bind_text(st, 9, page_math_name(m->math));
 	store_bind_text(st, 10, m->hero_image);
 	store_bind_text(st, 11, m->hero_alt);
 	store_bind_text(st, 12, p->source_sha256[0] ? p->source_sha256 : NULL);
