@@ -28,11 +28,13 @@ DEB_PACKAGES = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libmicrohttpd-dev libcmocka-dev libtcc-dev tcc sqlite3 clang lld
 PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto libmicrohttpd
 
+# Warnings are errors in CI (which sets CI=true).
 # Recursive (=) so that pkg-config runs when a recipe needs the flags, after
 # `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-WARN       = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
+WARN       = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter \
+	$(if $(CI),-Werror)
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
 	-DFOLIO_SHARE='"$(PREFIX)/share/folio"' $(CFLAGS) $(EXTRA_CFLAGS)
 LIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -ltcc -ldl -lm -lpthread \
