@@ -210,9 +210,9 @@ static void *write_pages(void *arg)
 	return NULL;
 }
 
-static int jobs_for(const struct site_opts *o)
+int site_jobs(const struct site_opts *o)
 {
-	if (o->jobs > 0)
+	if (o && o->jobs > 0)
 		return o->jobs;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
@@ -223,7 +223,7 @@ static int write_site(struct site *s, const struct render_set *rs,
 {
 	struct writer w = {.s = s, .rs = rs, .out = out};
 	pthread_mutex_init(&w.lock, NULL);
-	int jobs = jobs_for(s->opts);
+	int jobs = site_jobs(s->opts);
 	if ((size_t)jobs > s->npages)
 		jobs = s->npages ? (int)s->npages : 1;
 	pthread_t *threads = xcalloc((size_t)jobs, sizeof *threads);

@@ -81,6 +81,9 @@ int site_copy_katex(const struct site *s, const char *dest, struct diags *d);
 struct render_set;
 typedef struct json_t json_t;
 
+/* build.c: the number of parallel jobs: --jobs, or the number of cores. */
+int site_jobs(const struct site_opts *o);
+
 /* build.c: renders template `name` with the base context plus `extra`
  * merged in (extra is consumed), into out/<rel>/index.html (rel NULL: the
  * root); file, when not NULL, names the output file instead ("404.html").

@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <pthread.h>
-#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,9 +149,7 @@ static void load_pages(struct site *s, struct diags *d)
 
 	md_global_init();
 	pthread_mutex_init(&l.lock, NULL);
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = s->opts && s->opts->jobs > 0 ? (size_t)s->opts->jobs
-	    : cores > 0 ? (size_t)cores : 1;
+	size_t nthreads = (size_t)site_jobs(s->opts);
 	if (nthreads > l.n)
 		nthreads = l.n ? l.n : 1;
 	pthread_t *threads = xcalloc(nthreads, sizeof *threads);

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -69,14 +68,12 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 		first[i] = u++;
 	}
 	char *worker = path_join(s->share, "src/math/katex-worker.js");
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct math_opts mo = {
 		.node = "node",
 		.worker = worker,
 		.katex_dir = kdir,
 		.macros_json = s->config->macros_json,
-		.workers = s->opts->jobs > 0 ? s->opts->jobs
-		    : cores > 0 ? (int)cores : 1,
+		.workers = site_jobs(s->opts),
 	};
 	if ((size_t)mo.workers > u)
 		mo.workers = (int)u;

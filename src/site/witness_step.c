@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "store/store.h"
 #include "witness/witness.h"
@@ -78,8 +77,7 @@ int site_run_witnesses(struct site *s, struct diags *d)
 	wo.cpu_s = s->config->witness_cpu_s;
 	wo.memory_mb = s->config->witness_memory_mb;
 	wo.output_kb = s->config->witness_output_kb;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	wo.jobs = s->opts->jobs > 0 ? s->opts->jobs : cores > 0 ? (int)cores : 1;
+	wo.jobs = site_jobs(s->opts);
 
 	struct witness_item *items = xcalloc(total, sizeof *items);
 	struct md_witness **owners = xcalloc(total, sizeof *owners);
