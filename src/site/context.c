@@ -322,6 +322,7 @@ static void add_sources(json_t *pg, const struct site *s, const struct page *p,
 	set_bool(pg, "snapshot_ready", all_snap);
 }
 
+/* How a review level reads on a badge (and in JSON-LD's reviewRating). */
 static const char *const badge_names[] = {"Substantively reviewed",
 	"Source checked", "Metadata only"};
 static const char *const badge_classes[] = {"substantive", "source-checked",
@@ -649,9 +650,6 @@ static char *script_json(const json_t *v)
 	return buf_detach(&b);
 }
 
-static const char *const rating_names[] = {"Substantively reviewed",
-	"Source checked", "Metadata only"};
-
 void site_context_add_jsonld(const struct site *s, size_t index,
     json_t *ctx)
 {
@@ -684,7 +682,7 @@ void site_context_add_jsonld(const struct site *s, size_t index,
 		set_str(author, "name", r->reviewer);
 		set(cr, "author", author);
 		set_str(rating, "@type", "Rating");
-		set_str(rating, "alternateName", rating_names[r->level]);
+		set_str(rating, "alternateName", badge_names[r->level]);
 		set(cr, "reviewRating", rating);
 		set_str(cr, "reviewBody", r->summary);
 		free(curl);
