@@ -143,22 +143,26 @@ double flow_base_log_prob(const struct flow *f, const double *z)
 }
 
 /* ---- evaluation */
-int flow_layer_forward(struct flow *f, int k, const double *z, double *x,
-    double *logdet, int n)
+/* Layer k alone, forward or inverse, into scratch space first so that a
+ * failure leaves the outputs untouched. */
+static int layer_apply(struct flow *f, int k, const double *in, double *out,
+    double *logdet, int n, int inverse)
 {
 	if (k < 0 || k >= f->nlayers || n < 0)
 		return -1;
 	long mark = f->used, nd = (long)n * f->dim;
-	double *out = flow__take(f, nd), *ld = flow__take(f, n);
+	double *tmp = flow__take(f, nd), *ld = flow__take(f, n);
 	if (!ld)
 		goto fail;
 	for (int i = 0; i < n; i++)
 		ld[i] = 0;
 	struct flow_layer *L = &f->layer[k];
-	if (flow__ops_of(L->kind)->fwd(f, L, z, out, ld, n))
+	const struct layer_ops *op = flow__ops_of(L->kind);
+	if (inverse ? op->inv(f, L, in, tmp, ld, n, 0)
+		    : op->fwd(f, L, in, tmp, ld, n))
 		goto fail;
 	for (long i = 0; i < nd; i++)
-		x[i] = out[i];
+		out[i] = tmp[i];
 	if (logdet)
 		for (int i = 0; i < n; i++)
 			logdet[i] = ld[i];
@@ -169,30 +173,16 @@ fail:
 	return -1;
 }
 
+int flow_layer_forward(struct flow *f, int k, const double *z, double *x,
+    double *logdet, int n)
+{
+	return layer_apply(f, k, z, x, logdet, n, 0);
+}
+
 int flow_layer_inverse(struct flow *f, int k, const double *x, double *z,
     double *logdet, int n)
 {
-	if (k < 0 || k >= f->nlayers || n < 0)
-		return -1;
-	long mark = f->used, nd = (long)n * f->dim;
-	double *out = flow__take(f, nd), *ld = flow__take(f, n);
-	if (!ld)
-		goto fail;
-	for (int i = 0; i < n; i++)
-		ld[i] = 0;
-	struct flow_layer *L = &f->layer[k];
-	if (flow__ops_of(L->kind)->inv(f, L, x, out, ld, n, 0))
-		goto fail;
-	for (long i = 0; i < nd; i++)
-		z[i] = out[i];
-	if (logdet)
-		for (int i = 0; i < n; i++)
-			logdet[i] = ld[i];
-	f->used = mark;
-	return 0;
-fail:
-	f->used = mark;
-	return -1;
+	return layer_apply(f, k, x, z, logdet, n, 1);
 }
 
 /* Points per pass through the layers: small enough that the conditioner's
