@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -17,6 +18,10 @@
 
 #include "context.h"
 #include "render/render.h"
+
+/* Every output folder carries this file, so that folio never replaces or
+ * sweeps a folder it did not write (a --out pointed at the wrong place). */
+#define OUTPUT_MARK ".folio-site"
 
 /* ---- finding folio's own files */
 
@@ -242,12 +247,35 @@ static int write_site(struct site *s, const struct render_set *rs,
 	if (render_set_has(rs, "404") && site_write_template(s, rs, out, NULL,
 	    "404.html", "404", "Not found", json_object(), d) != 0)
 		return -1;
-	if (site_write_extras(s, rs, out, d) != 0)
+	if (site_write_extras(s, rs, out, d) != 0 ||
+	    site_output(s, out, OUTPUT_MARK, "folio\n", 6, d) != 0)
 		return -1;
 	return site_copy_assets(s, out, d);
 }
 
 /* ---- the output swap */
+
+/* 1 when dir may be replaced: missing, empty, or marked as folio's. */
+static int replaceable(const char *dir)
+{
+	if (!path_exists(dir))
+		return 1;
+	char *mark = path_join(dir, OUTPUT_MARK);
+	int ok = path_exists(mark);
+	free(mark);
+	if (ok)
+		return 1;
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return 0;
+	struct dirent *e;
+	int empty = 1;
+	while (empty && (e = readdir(dh)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(dh);
+	return empty;
+}
 
 /* Moves the finished staging folder into place as out.  The previous out
  * becomes the next build's staging folder (out.prev), so a build rewrites
@@ -335,9 +363,16 @@ int site_build(const struct site_opts *o, struct diags *d)
 	if (render_set_load_dir(rs, s.templates, d) != 0)
 		goto done;
 	char *staged = xasprintf("%s.prev", out);
-	if (!path_is_dir(staged))
+	const char *foreign = !replaceable(out) ? out
+	    : !replaceable(staged) ? staged : NULL;
+	if (!foreign && !path_is_dir(staged))
 		dir_remove(staged);
-	if (dir_make(staged) != 0) {
+	if (foreign) {
+		diags_add(d, DIAG_ERROR, foreign, 0, 0, "site",
+		    "holds files folio did not write; remove it or choose "
+		    "another --out");
+		system = 1;
+	} else if (dir_make(staged) != 0) {
 		diags_add(d, DIAG_ERROR, staged, 0, 0, "site",
 		    "cannot create the output folder: %s", strerror(errno));
 		system = 1;
