@@ -9,46 +9,54 @@
  */
 #include "flow_impl.h"
 
-enum { RB = 4, CB = 16 };
+/* The blocking of mm: RB rows by QB vectors of VL doubles. */
+#ifndef MM_RB
+#define MM_RB 8
+#endif
+#ifndef MM_QB
+#define MM_QB 2
+#endif
+enum { RB = MM_RB, QB = MM_QB, VL = 8, CB = QB * VL };
 
-/* Four doubles side by side (GCC/clang vector extension; lowered to
- * whatever the target has, plain scalars in WebAssembly). */
-typedef double vd __attribute__((vector_size(32), aligned(8)));
+/* Eight doubles side by side (GCC/clang vector extension; lowered to
+ * whatever the target has: one AVX-512 register, two AVX ones, plain
+ * scalars in WebAssembly). */
+typedef double vd __attribute__((vector_size(VL * 8), aligned(8)));
 
-/* Y (n*m) = X (n*k) W (k*m) + b (b may be NULL).  Blocks of 4 rows by 16
- * columns keep their 16 accumulators in registers; each sum runs over p in
- * order. */
+/* Y (n*m) = X (n*k) W (k*m) + b (b may be NULL).  Blocks of RB rows by
+ * CB columns keep their RB * QB vector accumulators in registers; each sum
+ * runs over p in order. */
 static void mm(const double *X, const double *W, const double *b, double *Y,
     int n, int k, int m)
 {
 	int i = 0;
 	for (; i + RB <= n; i += RB) {
-		const double *x0 = X + (long)i * k, *x1 = x0 + k, *x2 = x1 + k,
-		    *x3 = x2 + k;
+		const double *x = X + (long)i * k;
 		int j0 = 0;
 		for (; j0 + CB <= m; j0 += CB) {
-			vd a[4][4];
-			for (int q = 0; q < 4; q++) {
-				vd v = {0, 0, 0, 0};
+			vd a[RB][QB];
+			for (int q = 0; q < QB; q++) {
+				vd v = {0};
 				if (b)
-					v = *(const vd *)(b + j0 + 4 * q);
-				a[0][q] = a[1][q] = a[2][q] = a[3][q] = v;
+					v = *(const vd *)(b + j0 + VL * q);
+				for (int r = 0; r < RB; r++)
+					a[r][q] = v;
 			}
 			for (int p = 0; p < k; p++) {
 				const double *w = W + (long)p * m + j0;
-				vd w0 = *(const vd *)w, w1 = *(const vd *)(w + 4);
-				vd w2 = *(const vd *)(w + 8), w3 = *(const vd *)(w + 12);
-				double v[4] = {x0[p], x1[p], x2[p], x3[p]};
-				for (int r = 0; r < 4; r++) {
-					a[r][0] += v[r] * w0;
-					a[r][1] += v[r] * w1;
-					a[r][2] += v[r] * w2;
-					a[r][3] += v[r] * w3;
+				vd wq[QB];
+				for (int q = 0; q < QB; q++)
+					wq[q] = *(const vd *)(w + VL * q);
+				for (int r = 0; r < RB; r++) {
+					double v = x[(long)r * k + p];
+					for (int q = 0; q < QB; q++)
+						a[r][q] += v * wq[q];
 				}
 			}
-			for (int r = 0; r < 4; r++)
-				for (int q = 0; q < 4; q++)
-					*(vd *)(Y + (long)(i + r) * m + j0 + 4 * q) = a[r][q];
+			for (int r = 0; r < RB; r++)
+				for (int q = 0; q < QB; q++)
+					*(vd *)(Y + (long)(i + r) * m + j0 + VL * q) =
+					    a[r][q];
 		}
 		for (int r = 0; r < RB; r++)
 			for (int j = j0; j < m; j++) {
@@ -67,12 +75,13 @@ static void mm(const double *X, const double *W, const double *b, double *Y,
 		}
 }
 
-/* G (k*m) += X^T (k*n) dY (n*m), summing over the batch in order. */
+/* G (k*m) += X^T (k*n) dY (n*m), summing over the batch in order, four
+ * rows of the batch at a time. */
 static void mm_at(const double *X, const double *dY, double *G, int n, int k,
     int m)
 {
 	int i = 0;
-	for (; i + RB <= n; i += RB) {
+	for (; i + 4 <= n; i += 4) {
 		const double *y0 = dY + (long)i * m, *y1 = y0 + m, *y2 = y1 + m,
 		    *y3 = y2 + m;
 		for (int p = 0; p < k; p++) {
