@@ -55,5 +55,9 @@ bench-flow: $(BUILD)/flow_bench
 		echo "bench-flow: installing python3-torch"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends python3-torch >/dev/null; }
-	@torch=$$($(FLOW_PYTHON) tests/bench/flow_bench.py 2>/dev/null); \
+	@# PyTorch's speed here swings twofold from one run to the next, so
+	@# it gets three runs and its best of each figure counts.
+	@torch=$$(for r in 1 2 3; do \
+		$(FLOW_PYTHON) tests/bench/flow_bench.py 2>/dev/null; done | \
+		awk '$$1 > p { p = $$1 } $$2 > s { s = $$2 } END { print p, s }'); \
 		$(BUILD)/flow_bench $$torch > $(BUILD)/bench/flow.json
