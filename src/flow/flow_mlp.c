@@ -114,6 +114,23 @@ static void transpose(const double *W, double *T, int k, int m)
 			T[(long)j * k + p] = W[(long)p * m + j];
 }
 
+/* The backward pass of one dense layer Y = Hin W + b (n rows, kin -> kout):
+ * adds the gradients of W and b to gW and gb and, when dIn is not NULL,
+ * sets dIn = dOut W^T (T is scratch for W^T). */
+static void dense_back(const double *Hin, const double *dOut,
+    const double *W, double *gW, double *gb, double *T, double *dIn, int n,
+    int kin, int kout)
+{
+	mm_at(Hin, dOut, gW, n, kin, kout);
+	for (long i = 0; i < n; i++)
+		for (int j = 0; j < kout; j++)
+			gb[j] += dOut[i * kout + j];
+	if (dIn) {
+		transpose(W, T, kin, kout);
+		mm(dOut, T, 0, dIn, n, kout, kin);
+	}
+}
+
 long flow__mlp_nparam(int in, int h, int out)
 {
 	return (long)in * h + h + (long)h * h + h + (long)h * out + out;
@@ -165,33 +182,14 @@ int flow__mlp_backward(struct flow *f, const double *P, int in, int h,
 	}
 	(void)b1;
 	(void)b2;
-	/* output layer */
-	mm_at(H2, dY, gW3, n, h, out);
-	for (long i = 0; i < n; i++)
-		for (int j = 0; j < out; j++)
-			gb3[j] += dY[i * out + j];
-	transpose(W3, T, h, out);
-	mm(dY, T, 0, D, n, out, h);
+	/* output layer, then each hidden layer through tanh' = 1 - tanh^2 */
+	dense_back(H2, dY, W3, gW3, gb3, T, D, n, h, out);
 	for (long i = 0; i < nh; i++)
 		D[i] *= 1.0 - H2[i] * H2[i];
-	/* second hidden layer */
-	mm_at(H1, D, gW2, n, h, h);
-	for (long i = 0; i < n; i++)
-		for (int j = 0; j < h; j++)
-			gb2[j] += D[i * h + j];
-	transpose(W2, T, h, h);
-	mm(D, T, 0, E, n, h, h);
+	dense_back(H1, D, W2, gW2, gb2, T, E, n, h, h);
 	for (long i = 0; i < nh; i++)
 		E[i] *= 1.0 - H1[i] * H1[i];
-	/* first hidden layer */
-	mm_at(X, E, gW1, n, in, h);
-	for (long i = 0; i < n; i++)
-		for (int j = 0; j < h; j++)
-			gb1[j] += E[i * h + j];
-	if (dX && in > 0) {
-		transpose(W1, T, in, h);
-		mm(E, T, 0, dX, n, h, in);
-	}
+	dense_back(X, E, W1, gW1, gb1, T, dX && in > 0 ? dX : 0, n, in, h);
 	f->used = mark;
 	return 0;
 }
