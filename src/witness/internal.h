@@ -6,6 +6,10 @@
 
 #include "witness/witness.h"
 
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
 /* One function or object a witness may link against. */
 struct witness_symbol {
 	const char *name;        /* as the prelude or flow.h declares it */
@@ -14,12 +18,81 @@ struct witness_symbol {
 /* The table, in symbols.c; ends with {NULL, NULL}. */
 extern const struct witness_symbol witness_symbols[];
 
-/* Sets the child's resource limits and installs its system-call filter
- * (sandbox.c).  Called in the forked child just before it calls main: from
- * then on it may write to its open descriptors, allocate memory and exit,
- * nothing else. Returns 0, or -1 with errno set. */
-int witness_sandbox_limits(const struct witness_opts *o);
+/* The sandbox (sandbox.c).  witness_sandbox_address_limit, called in the
+ * builder just before a fork, gives the RLIMIT_AS that lets the child add
+ * o->memory_mb to what it inherits (0: no cap, under AddressSanitizer).
+ * In the child, witness_sandbox_limits sets that and the other limits,
+ * and witness_sandbox_filter installs the system-call filter: from then on
+ * the child may write to its open descriptors, allocate memory and exit,
+ * nothing else.  Both return 0, or -1 with errno set. */
+rlim_t witness_sandbox_address_limit(const struct witness_opts *o);
+int witness_sandbox_limits(const struct witness_opts *o, rlim_t as);
 int witness_sandbox_filter(void);
+
+/* Whole reads and writes on a blocking descriptor, retrying after EINTR
+ * (compiler.c).  Return 0, or -1 at an error or end of file. */
+int witness_read_full(int fd, void *p, size_t n);
+int witness_write_full(int fd, const void *p, size_t n);
+
+/* Where a compiled witness lives: address space the builder reserves
+ * (PROT_NONE) before it forks the compile server and the runners, so that
+ * it is free at the same address in all of them (run.c). */
+struct witness_area {
+	void *base;
+	size_t size;                 /* bytes, a multiple of the page size */
+};
+static inline size_t witness_page_round(size_t n)
+{
+	return (n + 4095) & ~(size_t)4095;
+}
+
+/* The compile server (compiler.c).  Its answer to one request: */
+struct compiler_head {
+	uint32_t ok;                 /* 1 when compiled and linked */
+	uint32_t unused;
+	uint64_t msgs_len;           /* compiler messages, each with its NUL */
+	uint64_t image_len;          /* machine code, for area->base */
+	uint64_t entry;              /* offset of main in the image */
+};
+struct witness_compiler {
+	pid_t pid;                   /* the server, or -1 */
+	int to, from;                /* request pipe, answer pipe (O_NONBLOCK) */
+	struct buf answer;           /* the answer read so far */
+};
+/* Forks the server; returns 0, or -1 with errno set. */
+int witness_compiler_start(struct witness_compiler *c,
+    const struct witness_opts *o, const struct witness_area *area);
+/* Sends one witness's code (blocking); returns 0 or -1. */
+int witness_compiler_send(struct witness_compiler *c, const char *code);
+/* Reads what the server has written: 1 once c->answer holds the whole
+ * answer (a struct compiler_head, then the messages, then the image), 0
+ * while it does not, -1 when the server has gone away. */
+int witness_compiler_read(struct witness_compiler *c);
+/* Ends the server (with SIGKILL when kill_it) and returns its wait
+ * status. */
+int witness_compiler_stop(struct witness_compiler *c, int kill_it);
+
+/* A runner (runner.c): a forked child waiting for an image on img, its
+ * stdout, stderr and control channel on fd[PIPE_*] (O_NONBLOCK). */
+enum { PIPE_OUT, PIPE_ERR, PIPE_CTL, NPIPES };
+struct witness_runner {
+	pid_t pid;
+	int img;                     /* socket to send the image, or -1 */
+	int fd[NPIPES];              /* read ends, -1 once at end of file */
+	int pidfd;                   /* readable once it exits, or -1 */
+};
+/* Forks a runner under the limits of o, as being its RLIMIT_AS.  Returns 0,
+ * or -1 with errno set. */
+int witness_runner_fork(struct witness_runner *r, const struct witness_opts *o,
+    const struct witness_area *area, rlim_t as);
+/* Sends the runner len bytes of image with main at entry, then closes
+ * r->img; line_offset is the .md line of the code's first line, less
+ * one.  Returns 0, or -1 when the runner has gone. */
+int witness_runner_send(struct witness_runner *r, const void *image,
+    size_t len, size_t entry, int line_offset);
+/* How a runner ends, from main's return or from exit(): flushes and
+ * closes stdout, stderr and the control channel, then _exit(status). */
+void witness_child_exit(int status) __attribute__((noreturn));
 
 /* Cuts text into normalised lines (compare.c): "\r" and trailing blanks
  * dropped, trailing empty lines dropped.  *lines is an array of fresh
@@ -36,10 +109,12 @@ enum witness_kill {
 struct witness_run {
 	int wstatus;                 /* from waitpid */
 	enum witness_kill killed;    /* why the parent killed it, if it did */
-	const char *ctl;             /* the control channel: "" (died before
-	                                compiling ended), "C" + compiler
-	                                messages each ending in NUL, "R" (ran),
-	                                "F" + message (sandbox failed) */
+	const char *ctl;             /* "C", the compiler's messages each
+	                                ending in NUL, then what the runner's
+	                                control channel said: "R" (main was
+	                                called) or "F" + message (the sandbox
+	                                failed); nothing after the messages
+	                                when it did not compile or run */
 	size_t ctl_len;
 };
 

@@ -1,139 +1,60 @@
 /*
- * run.c -- running witnesses: one forked child per witness, which compiles
- * the code with libtcc (0.9.27 is not reentrant; a child per compile makes
- * parallel compiles safe) and runs its main under the sandbox, while the
- * parent collects stdout, stderr and a control channel through pipes,
- * enforces the wall clock and the output cap, and keeps `jobs` children
- * going at once.
+ * run.c -- running witnesses.  Three kinds of process take part, all
+ * forked from the builder so that they share one address layout: the
+ * compile server (compiler.c), which compiles one witness at a time into
+ * machine code for a reserved area; runners (runner.c), each of which runs
+ * one compiled witness under the sandbox; and the builder itself, which
+ * here passes code to the server and images to runners, and collects each
+ * runner's stdout, stderr and control channel while it enforces the wall
+ * clock and the output cap.  Up to `jobs` witnesses run at once; while
+ * they run, the server compiles the next ones and spare runners, forked
+ * ahead, wait for them.
  *
- * Divisions: the child, jobs (start, read, finish), witness_run_all.
+ * A witness's time (it->ms) is its compile plus its run, from the moment
+ * its image goes to a runner until the runner has closed its output.
+ * Forking a spare, and the kernel's taking a finished runner down, happen
+ * while other witnesses compile and run.
+ *
+ * Divisions: jobs, finishing, witness_run_all.
  */
 #include "witness/internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libtcc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the child */
-
-#define CTL_FD 3
-
-static void ctl_write(const void *p, size_t n)
-{
-	const char *s = p;
-	while (n > 0) {
-		ssize_t w = write(CTL_FD, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
-}
-
-/* libtcc's error callback: each message goes to the control channel with
- * its NUL. */
-static void tcc_message(void *opaque, const char *msg)
-{
-	(void)opaque;
-	ctl_write(msg, strlen(msg) + 1);
-}
-
-/* Compiles it->code; returns its main, or NULL after sending the compiler's
- * messages (the control channel then reads "C" + messages). */
-static void *child_compile(const struct witness_opts *o,
-    const struct witness_item *it)
-{
-	ctl_write("C", 1);
-	TCCState *s = tcc_new();
-	if (!s) {
-		tcc_message(NULL, "tcc: error: cannot start libtcc");
-		return NULL;
-	}
-	tcc_set_error_func(s, NULL, tcc_message);
-	tcc_set_options(s, "-nostdinc -nostdlib");
-	tcc_add_sysinclude_path(s, o->include_dir);
-	if (o->flow_dir)
-		tcc_add_sysinclude_path(s, o->flow_dir);
-	if (tcc_set_output_type(s, TCC_OUTPUT_MEMORY) < 0 ||
-	    tcc_compile_string(s, it->code) < 0)
-		return NULL;
-	if (tcc_add_file(s, o->tcc_lib) < 0)
-		return NULL;
-	for (const struct witness_symbol *y = witness_symbols; y->name; y++)
-		tcc_add_symbol(s, y->name, y->addr);
-	if (tcc_relocate(s, TCC_RELOCATE_AUTO) < 0)
-		return NULL;
-	void *m = tcc_get_symbol(s, "main");
-	if (!m)
-		tcc_message(NULL, "tcc: error: no main function");
-	/* s stays alive: main's code lives in it until the child exits. */
-	return m;
-}
-
-/* The forked child: never returns. */
-static void child(const struct witness_opts *o, const struct witness_item *it,
-    int out, int err, int ctl)
-{
-	if (dup2(out, 1) < 0 || dup2(err, 2) < 0 || dup2(ctl, CTL_FD) < 0)
-		_exit(127);
-	close(0);
-	close_range(CTL_FD + 1, ~0u, 0);
-	/* The builder's handlers (AddressSanitizer's, a test harness's) must
-	 * not turn a crash into something else. */
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	if (witness_sandbox_limits(o) < 0) {
-		char *m = xasprintf("Fcannot set resource limits: %s",
-		    strerror(errno));
-		ctl_write(m, strlen(m));
-		_exit(127);
-	}
-	int (*m)(int, char **) = (int (*)(int, char **))child_compile(o, it);
-	if (!m)
-		_exit(0);
-	if (witness_sandbox_filter() < 0) {
-		char *e = xasprintf("Fcannot install the system-call filter: "
-		    "%s", strerror(errno));
-		ctl_write(e, strlen(e));
-		_exit(127);
-	}
-	ctl_write("R", 1);
-	close(CTL_FD);
-	witness_line_offset = it->code_line - 1;
-	char *argv[] = {(char *)"witness", NULL};
-	int rc = m(1, argv);
-	fflush(stdout);
-	fflush(stderr);
-	_exit(rc & 0xff);
-}
-
 /* ---- jobs */
 
-enum { PIPE_OUT, PIPE_ERR, PIPE_CTL, NPIPES };
+enum job_state {
+	JOB_FREE,
+	JOB_SPARE,                   /* forked, waiting for an image */
+	JOB_RUNNING,                 /* has its image; output still open */
+	JOB_ENDING,                  /* output closed; not yet reaped */
+};
 
 struct job {
-	struct witness_item *it;
-	pid_t pid;
-	int fd[NPIPES];              /* read ends, -1 once at end of file */
-	int pidfd;                   /* readable when the child exits, or -1 */
-	struct buf data[NPIPES];
+	enum job_state state;
+	struct witness_runner r;
+	struct witness_item *it;     /* NULL for a spare never used */
+	struct buf data[NPIPES];     /* what each pipe said */
+	struct buf ctl;              /* "C" + compiler messages, then data[CTL] */
 	double start, deadline;      /* ms on the monotonic clock */
+	double compile_ms;
 	enum witness_kill killed;
 	int reaped, wstatus;
+};
+
+/* A compiled witness waiting for a runner. */
+struct ready {
+	struct witness_item *it;
+	char *answer;                /* compiler_head, messages, image */
+	double compile_ms;
 };
 
 static double now_ms(void)
@@ -145,65 +66,28 @@ static double now_ms(void)
 
 static void job_close(struct job *j, int k)
 {
-	if (j->fd[k] >= 0)
-		close(j->fd[k]);
-	j->fd[k] = -1;
+	if (j->r.fd[k] >= 0)
+		close(j->r.fd[k]);
+	j->r.fd[k] = -1;
 }
 
-/* Forks the child for j->it.  Returns 0, or -1 with errno set. */
-static int job_start(const struct witness_opts *o, struct job *j)
-{
-	int p[NPIPES][2];
-	int made = 0;
-	for (; made < NPIPES; made++)
-		if (pipe2(p[made], O_CLOEXEC) < 0)
-			goto fail;
-	fflush(NULL);
-	j->start = now_ms();
-	j->deadline = j->start + o->timeout_ms;
-	j->pid = fork();
-	if (j->pid < 0)
-		goto fail;
-	if (j->pid == 0)
-		child(o, j->it, p[PIPE_OUT][1], p[PIPE_ERR][1], p[PIPE_CTL][1]);
-	for (int k = 0; k < NPIPES; k++) {
-		close(p[k][1]);
-		j->fd[k] = p[k][0];
-		fcntl(j->fd[k], F_SETFL, O_NONBLOCK);
-	}
-#ifdef SYS_pidfd_open
-	j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
-#else
-	j->pidfd = -1;
-#endif
-	return 0;
-fail:;
-	int e = errno;
-	for (int k = 0; k < made; k++) {
-		close(p[k][0]);
-		close(p[k][1]);
-	}
-	errno = e;
-	return -1;
-}
-
-/* Kills j's child for the given reason and stops reading from it. */
+/* Kills j's runner for the given reason and stops reading from it. */
 static void job_kill(struct job *j, enum witness_kill why)
 {
 	if (j->killed == WITNESS_KILL_NONE)
 		j->killed = why;
-	kill(j->pid, SIGKILL);
+	kill(j->r.pid, SIGKILL);
 	job_close(j, PIPE_OUT);
 	job_close(j, PIPE_ERR);
 }
 
-/* Reads what pipe k of j has; kills the child when its stdout and stderr
+/* Reads what pipe k of j has; kills the runner when its stdout and stderr
  * together pass cap bytes. */
 static void job_read(struct job *j, int k, size_t cap)
 {
 	char tmp[16384];
 	for (;;) {
-		ssize_t r = read(j->fd[k], tmp, sizeof tmp);
+		ssize_t r = read(j->r.fd[k], tmp, sizeof tmp);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -226,43 +110,113 @@ static void job_read(struct job *j, int k, size_t cap)
 	}
 }
 
-/* Reaps j's child if it has exited (blocking when it was killed).
+/* Reaps j's runner if it has exited (blocking when block is set).
  * Returns 1 once reaped. */
-static int job_reap(struct job *j)
+static int job_reap(struct job *j, int block)
 {
 	if (j->reaped)
 		return 1;
-	int flags = j->killed != WITNESS_KILL_NONE ? 0 : WNOHANG;
 	pid_t r;
 	do
-		r = waitpid(j->pid, &j->wstatus, flags);
+		r = waitpid(j->r.pid, &j->wstatus, block ? 0 : WNOHANG);
 	while (r < 0 && errno == EINTR);
-	if (r == j->pid)
+	if (r == j->r.pid || (r < 0 && errno == ECHILD))
 		j->reaped = 1;
 	return j->reaped;
 }
 
-static int job_done(const struct job *j)
+static int job_output_open(const struct job *j)
 {
-	return j->reaped && j->fd[PIPE_OUT] < 0 && j->fd[PIPE_ERR] < 0 &&
-	    j->fd[PIPE_CTL] < 0;
+	for (int k = 0; k < NPIPES; k++)
+		if (j->r.fd[k] >= 0)
+			return 1;
+	return 0;
 }
 
-static void job_finish(const struct witness_opts *o, struct job *j,
-    struct diags *d)
+/* Hands the image in answer to the spare j, for it. */
+static void job_dispatch(struct job *j, const struct witness_opts *o,
+    struct ready *rd)
 {
-	struct witness_item *it = j->it;
-	it->ms = now_ms() - j->start;
-	it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
-	it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
-	size_t ctl_len = j->data[PIPE_CTL].len;  /* it holds NULs */
-	char *ctl = buf_detach(&j->data[PIPE_CTL]);
-	struct witness_run r = {j->wstatus, j->killed, ctl, ctl_len};
+	struct compiler_head h;
+	memcpy(&h, rd->answer, sizeof h);
+	const char *msgs = rd->answer + sizeof h;
+	j->it = rd->it;
+	j->compile_ms = rd->compile_ms;
+	buf_putc(&j->ctl, 'C');
+	buf_put(&j->ctl, msgs, (size_t)h.msgs_len);
+	j->state = JOB_RUNNING;
+	j->start = now_ms();
+	double left = o->timeout_ms - rd->compile_ms;
+	j->deadline = j->start + (left > 1 ? left : 1);
+	if (witness_runner_send(&j->r, msgs + h.msgs_len, (size_t)h.image_len,
+	    (size_t)h.entry, j->it->code_line - 1) < 0) {
+		/* The spare is gone: its wait status will tell why. */
+		for (int k = 0; k < NPIPES; k++)
+			job_close(j, k);
+	}
+	free(rd->answer);
+}
+
+/* ---- finishing */
+
+/* Gives it its verdict from what was said on the control channel and how
+ * the process ended; counts a failure in *failed. */
+static void finish(const struct witness_opts *o, struct witness_item *it,
+    const struct buf *ctl, int wstatus, enum witness_kill killed,
+    struct diags *d, size_t *failed)
+{
+	struct witness_run r = {wstatus, killed, ctl->data ? ctl->data : "",
+	    ctl->len};
 	witness_verdict(o, it, &r, d);
-	free(ctl);
-	if (j->pidfd >= 0)
-		close(j->pidfd);
-	j->pidfd = -1;
+	if (it->status != WITNESS_PASS)
+		(*failed)++;
+}
+
+/* Finishes j once its runner is reaped, and frees it. */
+static void job_finish(const struct witness_opts *o, struct job *j,
+    struct diags *d, size_t *failed)
+{
+	if (j->it) {
+		struct witness_item *it = j->it;
+		it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
+		it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
+		buf_put(&j->ctl, j->data[PIPE_CTL].data, j->data[PIPE_CTL].len);
+		finish(o, it, &j->ctl, j->wstatus, j->killed, d, failed);
+	}
+	for (int k = 0; k < NPIPES; k++) {
+		job_close(j, k);
+		buf_free(&j->data[k]);
+	}
+	buf_free(&j->ctl);
+	if (j->r.pidfd >= 0)
+		close(j->r.pidfd);
+	if (j->r.img >= 0)
+		close(j->r.img);
+	memset(j, 0, sizeof *j);
+	j->state = JOB_FREE;
+}
+
+/* A witness that never reached a runner: the compiler rejected it, went
+ * away, or took too long.  msgs is what it said so far. */
+static void finish_unrun(const struct witness_opts *o, struct witness_item *it,
+    const char *msgs, size_t len, int wstatus, enum witness_kill killed,
+    double ms, struct diags *d, size_t *failed)
+{
+	struct buf ctl = {0};
+	buf_putc(&ctl, 'C');
+	buf_put(&ctl, msgs, len);
+	it->ms = ms;
+	finish(o, it, &ctl, wstatus, killed, d, failed);
+	buf_free(&ctl);
+}
+
+static void start_failed(struct witness_item *it, struct diags *d,
+    size_t *failed)
+{
+	it->status = WITNESS_SYSTEM_ERROR;
+	diags_add(d, DIAG_ERROR, it->path, it->code_line, 1, "witness",
+	    "witness `%s` could not be started: %s", it->name, strerror(errno));
+	(*failed)++;
 }
 
 /* ---- witness_run_all */
@@ -295,6 +249,245 @@ static void opts_fill(struct witness_opts *o)
 		o->tcc_lib = WITNESS_DEFAULT_TCC_LIB;
 }
 
+static int opts_check(const struct witness_opts *o, struct diags *d)
+{
+	if (!o->include_dir || !path_is_dir(o->include_dir)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "witness",
+		    "cannot find the witness prelude folder %s",
+		    o->include_dir ? o->include_dir : "(none given)");
+		return -1;
+	}
+	if (!path_exists(o->tcc_lib)) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "witness",
+		    "cannot find tcc's runtime library %s", o->tcc_lib);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything one witness_run_all call keeps track of. */
+struct run {
+	const struct witness_opts *o;
+	struct witness_item *items;
+	size_t n, next;              /* items[next] is the next to compile */
+	struct diags *d;
+	size_t failed;
+	struct witness_area area;
+	struct witness_compiler cc;
+	struct witness_item *compiling;  /* with the server, or NULL */
+	double compile_start;
+	struct ready *ready;         /* FIFO of compiled witnesses */
+	size_t nready, ready_cap;
+	struct job *jobs;
+	size_t njobs;                /* 4 per job slot: running, spare, ending */
+};
+
+static size_t count(const struct run *s, enum job_state state)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < s->njobs; i++)
+		c += s->jobs[i].state == state;
+	return c;
+}
+
+static struct job *find(struct run *s, enum job_state state)
+{
+	for (size_t i = 0; i < s->njobs; i++)
+		if (s->jobs[i].state == state)
+			return &s->jobs[i];
+	return NULL;
+}
+
+/* Sends the next witness to the server when it is idle and the queue of
+ * compiled witnesses has room. */
+static void compile_next(struct run *s)
+{
+	while (!s->compiling && s->next < s->n && s->nready < s->ready_cap) {
+		struct witness_item *it = &s->items[s->next++];
+		if (s->cc.pid < 0 &&
+		    witness_compiler_start(&s->cc, s->o, &s->area) < 0) {
+			start_failed(it, s->d, &s->failed);
+			continue;
+		}
+		s->compile_start = now_ms();
+		if (witness_compiler_send(&s->cc, it->code) < 0) {
+			int st = witness_compiler_stop(&s->cc, 1);
+			finish_unrun(s->o, it, NULL, 0, st, WITNESS_KILL_NONE,
+			    now_ms() - s->compile_start, s->d, &s->failed);
+			continue;
+		}
+		s->compiling = it;
+	}
+}
+
+/* Takes in the server's answer, or its end (gone is set). */
+static void compile_done(struct run *s, int gone, enum witness_kill killed)
+{
+	struct witness_item *it = s->compiling;
+	double ms = now_ms() - s->compile_start;
+	s->compiling = NULL;
+	struct compiler_head h = {0};
+	if (!gone)
+		memcpy(&h, s->cc.answer.data, sizeof h);
+	if (!gone && h.ok) {
+		s->ready[s->nready++] = (struct ready){it,
+		    buf_detach(&s->cc.answer), ms};
+		return;
+	}
+	struct buf a = s->cc.answer;     /* the messages, if any */
+	memset(&s->cc.answer, 0, sizeof s->cc.answer);
+	const char *msgs = a.len > sizeof h ? a.data + sizeof h : NULL;
+	size_t len = msgs ? a.len - sizeof h : 0;
+	if (!gone && len > h.msgs_len)
+		len = (size_t)h.msgs_len;
+	int st = gone ? witness_compiler_stop(&s->cc, killed != 0) : 0;
+	finish_unrun(s->o, it, msgs, len, st, killed, ms, s->d, &s->failed);
+	if (gone)
+		buf_free(&a);
+	else
+		s->cc.answer = a;
+	s->cc.answer.len = 0;
+}
+
+/* Keeps a spare runner ready for each job slot while work remains. */
+static void fork_spares(struct run *s)
+{
+	int work = s->compiling || s->nready > 0 || s->next < s->n;
+	size_t slots = (size_t)s->o->jobs;
+	while (work && count(s, JOB_SPARE) < slots) {
+		struct job *j = find(s, JOB_FREE);
+		if (!j)
+			return;
+		rlim_t as = witness_sandbox_address_limit(s->o);
+		if (witness_runner_fork(&j->r, s->o, &s->area, as) < 0) {
+			/* Try again when a runner has ended; with none in
+			 * flight, the next compiled witness fails. */
+			if (count(s, JOB_RUNNING) + count(s, JOB_ENDING) == 0 &&
+			    s->nready > 0) {
+				start_failed(s->ready[0].it, s->d, &s->failed);
+				free(s->ready[0].answer);
+				memmove(s->ready, s->ready + 1,
+				    --s->nready * sizeof *s->ready);
+			}
+			return;
+		}
+		j->state = JOB_SPARE;
+	}
+	if (!work) {
+		/* Spares left over: end of file tells them to exit. */
+		for (size_t i = 0; i < s->njobs; i++) {
+			struct job *j = &s->jobs[i];
+			if (j->state != JOB_SPARE)
+				continue;
+			close(j->r.img);
+			j->r.img = -1;
+			for (int k = 0; k < NPIPES; k++)
+				job_close(j, k);
+			j->state = JOB_ENDING;
+		}
+	}
+}
+
+static void dispatch(struct run *s)
+{
+	while (s->nready > 0 && count(s, JOB_RUNNING) < (size_t)s->o->jobs) {
+		struct job *j = find(s, JOB_SPARE);
+		if (!j)
+			return;
+		job_dispatch(j, s->o, &s->ready[0]);
+		memmove(s->ready, s->ready + 1, --s->nready * sizeof *s->ready);
+	}
+}
+
+/* Waits for output, an exit, an answer or the nearest deadline, and takes
+ * in what came. */
+static void wait_and_read(struct run *s, struct pollfd *pf,
+    struct job **owner)
+{
+	size_t npf = 0, cap = (size_t)s->o->output_kb * 1024;
+	double t = now_ms(), wait = 1e9;
+	int no_pidfd = 0;
+	if (s->compiling) {
+		pf[npf] = (struct pollfd){s->cc.from, POLLIN, 0};
+		owner[npf++] = NULL;
+		wait = s->compile_start + s->o->timeout_ms - t;
+	}
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct job *j = &s->jobs[i];
+		if (j->state != JOB_RUNNING && j->state != JOB_ENDING)
+			continue;
+		for (int k = 0; k < NPIPES; k++) {
+			if (j->r.fd[k] < 0)
+				continue;
+			pf[npf] = (struct pollfd){j->r.fd[k], POLLIN, 0};
+			owner[npf++] = j;
+		}
+		if (j->state == JOB_ENDING && j->r.pidfd >= 0) {
+			pf[npf] = (struct pollfd){j->r.pidfd, POLLIN, 0};
+			owner[npf++] = j;
+		} else if (j->state == JOB_ENDING) {
+			no_pidfd = 1;
+		}
+		if (j->it && j->deadline - t < wait)
+			wait = j->deadline - t;
+	}
+	if ((no_pidfd || npf == 0) && wait > 1)
+		wait = 1;                        /* poll for the exit */
+	int ms = wait <= 0 ? 0 : (int)wait + 1;
+	if (poll(pf, npf, ms) < 0 && errno != EINTR)
+		return;
+	for (size_t k = 0; k < npf; k++) {
+		struct job *j = owner[k];
+		if (!pf[k].revents)
+			continue;
+		if (!j) {
+			int r = witness_compiler_read(&s->cc);
+			if (r != 0)
+				compile_done(s, r < 0, WITNESS_KILL_NONE);
+			continue;
+		}
+		if (pf[k].fd == j->r.pidfd) {
+			job_reap(j, 0);
+			continue;
+		}
+		for (int q = 0; q < NPIPES; q++)
+			if (j->r.fd[q] == pf[k].fd)
+				job_read(j, q, cap);
+	}
+}
+
+/* Deadlines, and jobs moving on: a runner whose output has closed has its
+ * result in; once reaped it gets its verdict. */
+static void advance(struct run *s)
+{
+	double t = now_ms();
+	if (s->compiling && t >= s->compile_start + s->o->timeout_ms)
+		compile_done(s, 1, WITNESS_KILL_TIMEOUT);
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct job *j = &s->jobs[i];
+		if (j->state != JOB_RUNNING && j->state != JOB_ENDING)
+			continue;
+		if (j->it && !j->reaped && t >= j->deadline)
+			job_kill(j, WITNESS_KILL_TIMEOUT);
+		if (j->killed != WITNESS_KILL_NONE && j->r.fd[PIPE_CTL] >= 0) {
+			job_read(j, PIPE_CTL, 0);
+			job_close(j, PIPE_CTL);
+		}
+		if (j->state == JOB_RUNNING && !job_output_open(j)) {
+			j->it->ms = j->compile_ms + now_ms() - j->start;
+			j->state = JOB_ENDING;
+		}
+		if (j->state != JOB_ENDING)
+			continue;
+		if (j->killed != WITNESS_KILL_NONE)
+			job_reap(j, 1);
+		else if (j->r.pidfd < 0)
+			job_reap(j, 0);
+		if (j->reaped)
+			job_finish(s->o, j, s->d, &s->failed);
+	}
+}
+
 int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
     size_t n, struct diags *d)
 {
@@ -304,112 +497,41 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		witness_item_clear(&items[i]);
 	if (n == 0)
 		return 0;
-	if (!o.include_dir || !path_is_dir(o.include_dir)) {
+	if (opts_check(&o, d) < 0)
+		return -1;
+	struct run s = {.o = &o, .items = items, .n = n, .d = d};
+	s.area.size = witness_page_round((size_t)o.memory_mb << 20);
+	s.area.base = mmap(NULL, s.area.size, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s.area.base == MAP_FAILED) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "witness",
-		    "cannot find the witness prelude folder %s",
-		    o.include_dir ? o.include_dir : "(none given)");
+		    "cannot reserve %d MB of address space for witnesses: %s",
+		    o.memory_mb, strerror(errno));
 		return -1;
 	}
-	if (!path_exists(o.tcc_lib)) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "witness",
-		    "cannot find tcc's runtime library %s", o.tcc_lib);
-		return -1;
-	}
-	size_t cap = (size_t)o.output_kb * 1024;
-	size_t nslots = (size_t)o.jobs < n ? (size_t)o.jobs : n;
-	struct job *jobs = xcalloc(nslots, sizeof *jobs);
-	struct pollfd *pf = xcalloc(nslots * (NPIPES + 1), sizeof *pf);
-	struct job **owner = xcalloc(nslots * (NPIPES + 1), sizeof *owner);
-	size_t next = 0, running = 0, failed = 0;
+	s.cc.pid = -1;
+	s.ready_cap = (size_t)o.jobs + 1;
+	s.ready = xcalloc(s.ready_cap, sizeof *s.ready);
+	s.njobs = 4 * (size_t)o.jobs;
+	s.jobs = xcalloc(s.njobs, sizeof *s.jobs);
+	struct pollfd *pf = xcalloc(s.njobs * (NPIPES + 1) + 1, sizeof *pf);
+	struct job **owner = xcalloc(s.njobs * (NPIPES + 1) + 1,
+	    sizeof *owner);
 	for (;;) {
-		/* fill free slots */
-		for (size_t s = 0; s < nslots && next < n; s++) {
-			if (jobs[s].it)
-				continue;
-			struct job *j = &jobs[s];
-			memset(j, 0, sizeof *j);
-			j->it = &items[next++];
-			if (job_start(&o, j) < 0) {
-				j->it->status = WITNESS_SYSTEM_ERROR;
-				diags_add(d, DIAG_ERROR, j->it->path,
-				    j->it->code_line, 1, "witness",
-				    "witness `%s` could not be started: %s",
-				    j->it->name, strerror(errno));
-				failed++;
-				j->it = NULL;
-				continue;
-			}
-			running++;
-		}
-		if (running == 0)
+		compile_next(&s);
+		fork_spares(&s);
+		dispatch(&s);
+		if (!s.compiling && s.nready == 0 && s.next == n &&
+		    count(&s, JOB_FREE) == s.njobs)
 			break;
-		/* wait for data, an exit, or the nearest deadline */
-		size_t npf = 0;
-		double t = now_ms(), wait = 1e9;
-		int unreaped_eof = 0;
-		for (size_t s = 0; s < nslots; s++) {
-			struct job *j = &jobs[s];
-			if (!j->it)
-				continue;
-			for (int k = 0; k < NPIPES; k++) {
-				if (j->fd[k] < 0)
-					continue;
-				pf[npf] = (struct pollfd){j->fd[k], POLLIN, 0};
-				owner[npf++] = j;
-			}
-			if (j->pidfd >= 0 && !j->reaped) {
-				pf[npf] = (struct pollfd){j->pidfd, POLLIN, 0};
-				owner[npf++] = j;
-			} else if (j->pidfd < 0 && !j->reaped) {
-				unreaped_eof = 1;
-			}
-			if (j->deadline - t < wait)
-				wait = j->deadline - t;
-		}
-		if (unreaped_eof && wait > 1)
-			wait = 1;                /* no pidfd: poll for the exit */
-		int ms = wait <= 0 ? 0 : (int)wait + 1;
-		if (poll(pf, npf, ms) < 0 && errno != EINTR)
-			break;
-		for (size_t k = 0; k < npf; k++) {
-			struct job *j = owner[k];
-			if (!pf[k].revents)
-				continue;
-			if (pf[k].fd == j->pidfd) {
-				job_reap(j);
-				continue;
-			}
-			for (int q = 0; q < NPIPES; q++)
-				if (j->fd[q] == pf[k].fd)
-					job_read(j, q, cap);
-		}
-		t = now_ms();
-		for (size_t s = 0; s < nslots; s++) {
-			struct job *j = &jobs[s];
-			if (!j->it)
-				continue;
-			if (!j->reaped && t >= j->deadline)
-				job_kill(j, WITNESS_KILL_TIMEOUT);
-			if (j->killed != WITNESS_KILL_NONE) {
-				/* drain what the control channel has */
-				if (j->fd[PIPE_CTL] >= 0)
-					job_read(j, PIPE_CTL, cap);
-				job_close(j, PIPE_CTL);
-				job_reap(j);
-			} else if (j->pidfd < 0) {
-				job_reap(j);
-			}
-			if (!job_done(j))
-				continue;
-			job_finish(&o, j, d);
-			if (j->it->status != WITNESS_PASS)
-				failed++;
-			j->it = NULL;
-			running--;
-		}
+		wait_and_read(&s, pf, owner);
+		advance(&s);
 	}
+	witness_compiler_stop(&s.cc, 0);
+	munmap(s.area.base, s.area.size);
 	free(owner);
 	free(pf);
-	free(jobs);
-	return failed ? -1 : 0;
+	free(s.jobs);
+	free(s.ready);
+	return s.failed ? -1 : 0;
 }

@@ -39,21 +39,26 @@
 
 /* ---- limits */
 
-#ifndef UNDER_ASAN
-/* Pages of address space the process has mapped now (/proc/self/statm),
- * or 0 when unknown. */
-static unsigned long vm_pages(void)
+rlim_t witness_sandbox_address_limit(const struct witness_opts *o)
 {
+#ifdef UNDER_ASAN
+	/* The shadow memory makes address space meaningless: no cap. */
+	(void)o;
+	return 0;
+#else
+	/* The child inherits the builder's mappings, so the cap is on what it
+	 * adds: pages mapped now (/proc/self/statm) plus memory_mb. */
 	FILE *f = fopen("/proc/self/statm", "r");
 	unsigned long pages = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lu", &pages) != 1)
-		pages = 0;
-	fclose(f);
-	return pages;
-}
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) +
+	    (rlim_t)o->memory_mb * 1024 * 1024;
 #endif
+}
 
 static int limit(int resource, rlim_t soft, rlim_t hard)
 {
@@ -61,21 +66,14 @@ static int limit(int resource, rlim_t soft, rlim_t hard)
 	return setrlimit(resource, &r);
 }
 
-int witness_sandbox_limits(const struct witness_opts *o)
+int witness_sandbox_limits(const struct witness_opts *o, rlim_t as)
 {
 	if (limit(RLIMIT_CPU, (rlim_t)o->cpu_s, (rlim_t)o->cpu_s + 1) < 0 ||
 	    limit(RLIMIT_FSIZE, 0, 0) < 0 || limit(RLIMIT_CORE, 0, 0) < 0 ||
 	    limit(RLIMIT_NPROC, 0, 0) < 0)
 		return -1;
-#ifndef UNDER_ASAN
-	/* The child inherits the builder's mappings, so the cap is on what it
-	 * adds.  (Under AddressSanitizer the shadow memory makes address
-	 * space meaningless, and no cap is set.) */
-	rlim_t as = (rlim_t)vm_pages() * (rlim_t)sysconf(_SC_PAGESIZE) +
-	    (rlim_t)o->memory_mb * 1024 * 1024;
-	if (limit(RLIMIT_AS, as, as) < 0)
+	if (as > 0 && limit(RLIMIT_AS, as, as) < 0)
 		return -1;
-#endif
 	return 0;
 }
 
