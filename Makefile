@@ -37,8 +37,11 @@ WARN       = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter \
 	$(if $(CI),-Werror)
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
 	-DFOLIO_SHARE='"$(PREFIX)/share/folio"' $(CFLAGS) $(EXTRA_CFLAGS)
+# -z now binds every symbol at start-up: witness runners are forks of
+# folio, and a symbol bound lazily would be bound again, with a page fault,
+# in every one of them.
 LIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -ltcc -ldl -lm -lpthread \
-	$(EXTRA_LIBS)
+	-Wl,-z,now $(EXTRA_LIBS)
 
 LIB_SRCS  = $(sort $(wildcard src/*/*.c))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -53,6 +53,16 @@ int witness_read_full(int fd, void *p, size_t n)
 	return 0;
 }
 
+void witness_close_except(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0u, 0);
+}
+
 int witness_write_full(int fd, const void *p, size_t n)
 {
 	const char *s = p;
@@ -175,8 +185,7 @@ int witness_compiler_start(struct witness_compiler *c,
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		close(req[1]);
-		close(ans[0]);
+		witness_close_except(req[0], ans[1]);
 		serve(o, area, req[0], ans[1]);
 	}
 	int e = errno;

@@ -33,6 +33,9 @@ int witness_sandbox_filter(void);
  * (compiler.c).  Return 0, or -1 at an error or end of file. */
 int witness_read_full(int fd, void *p, size_t n);
 int witness_write_full(int fd, const void *p, size_t n);
+/* In a helper just forked: closes every descriptor from 3 up but a and b
+ * (which may be equal), so that no helper holds another's pipe open. */
+void witness_close_except(int a, int b);
 
 /* Where a compiled witness lives: address space the builder reserves
  * (PROT_NONE) before it forks the compile server and the runners, so that
@@ -72,19 +75,24 @@ int witness_compiler_read(struct witness_compiler *c);
  * status. */
 int witness_compiler_stop(struct witness_compiler *c, int kill_it);
 
-/* A runner (runner.c): a forked child waiting for an image on img, its
- * stdout, stderr and control channel on fd[PIPE_*] (O_NONBLOCK). */
+/* A runner (runner.c): a child waiting for an image on img, its stdout,
+ * stderr and control channel on fd[PIPE_*] (O_NONBLOCK). */
 enum { PIPE_OUT, PIPE_ERR, PIPE_CTL, NPIPES };
 struct witness_runner {
-	pid_t pid;
+	pid_t pid;                   /* -1 until the spawner says */
 	int img;                     /* socket to send the image, or -1 */
 	int fd[NPIPES];              /* read ends, -1 once at end of file */
-	int pidfd;                   /* readable once it exits, or -1 */
 };
-/* Forks a runner under the limits of o, as being its RLIMIT_AS.  Returns 0,
- * or -1 with errno set. */
-int witness_runner_fork(struct witness_runner *r, const struct witness_opts *o,
-    const struct witness_area *area, rlim_t as);
+/* Makes r's socket and pipes; child_fd gets the runner's ends (image,
+ * stdout, stderr, control), which the caller passes to the spawner and
+ * then closes.  Returns 0, or -1 with errno set. */
+int witness_runner_prepare(struct witness_runner *r, int child_fd[4]);
+/* In a freshly forked child: becomes the runner for the descriptors fd
+ * (as child_fd above) under the limits of o, as being its RLIMIT_AS.
+ * Never returns. */
+void witness_runner_main(const struct witness_opts *o,
+    const struct witness_area *area, rlim_t as, const int fd[4])
+    __attribute__((noreturn));
 /* Sends the runner len bytes of image with main at entry, then closes
  * r->img; line_offset is the .md line of the code's first line, less
  * one.  Returns 0, or -1 when the runner has gone. */
@@ -93,6 +101,30 @@ int witness_runner_send(struct witness_runner *r, const void *image,
 /* How a runner ends, from main's return or from exit(): flushes and
  * closes stdout, stderr and the control channel, then _exit(status). */
 void witness_child_exit(int status) __attribute__((noreturn));
+
+/* The spawner (spawner.c): forks runners on request and reports their
+ * pids and exits. */
+struct witness_spawner {
+	pid_t pid;                   /* -1 when not running */
+	int sock;
+};
+struct spawn_event {
+	int kind;                    /* 'P' forked, 'W' ended */
+	pid_t pid;                   /* -1 with 'P' when fork failed */
+	int value;                   /* 'P': errno or 0; 'W': wait status */
+};
+/* Forks the spawner; returns 0, or -1 with errno set. */
+int witness_spawner_start(struct witness_spawner *z,
+    const struct witness_opts *o, const struct witness_area *area);
+/* Asks for a runner with the descriptors fd and RLIMIT_AS as; its 'P'
+ * event follows, after those of earlier requests.  Returns 0 or -1. */
+int witness_spawner_request(struct witness_spawner *z, const int fd[4],
+    rlim_t as);
+/* Reads one event without blocking: 1 got one, 0 none yet, -1 the
+ * spawner has gone. */
+int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e);
+/* Ends the spawner (after the runners it forked have ended). */
+void witness_spawner_stop(struct witness_spawner *z);
 
 /* Cuts text into normalised lines (compare.c): "\r" and trailing blanks
  * dropped, trailing empty lines dropped.  *lines is an array of fresh

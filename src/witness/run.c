@@ -76,7 +76,8 @@ static void job_kill(struct job *j, enum witness_kill why)
 {
 	if (j->killed == WITNESS_KILL_NONE)
 		j->killed = why;
-	kill(j->r.pid, SIGKILL);
+	if (j->r.pid > 0)
+		kill(j->r.pid, SIGKILL);         /* else when its pid comes */
 	job_close(j, PIPE_OUT);
 	job_close(j, PIPE_ERR);
 }
@@ -108,21 +109,6 @@ static void job_read(struct job *j, int k, size_t cap)
 			return;
 		}
 	}
-}
-
-/* Reaps j's runner if it has exited (blocking when block is set).
- * Returns 1 once reaped. */
-static int job_reap(struct job *j, int block)
-{
-	if (j->reaped)
-		return 1;
-	pid_t r;
-	do
-		r = waitpid(j->r.pid, &j->wstatus, block ? 0 : WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r == j->r.pid || (r < 0 && errno == ECHILD))
-		j->reaped = 1;
-	return j->reaped;
 }
 
 static int job_output_open(const struct job *j)
@@ -188,8 +174,6 @@ static void job_finish(const struct witness_opts *o, struct job *j,
 		buf_free(&j->data[k]);
 	}
 	buf_free(&j->ctl);
-	if (j->r.pidfd >= 0)
-		close(j->r.pidfd);
 	if (j->r.img >= 0)
 		close(j->r.img);
 	memset(j, 0, sizeof *j);
@@ -280,6 +264,9 @@ struct run {
 	size_t nready, ready_cap;
 	struct job *jobs;
 	size_t njobs;                /* 4 per job slot: running, spare, ending */
+	struct witness_spawner sp;
+	struct job **awaiting;       /* FIFO of jobs waiting for their pid */
+	size_t nawaiting;
 };
 
 static size_t count(const struct run *s, enum job_state state)
@@ -349,6 +336,32 @@ static void compile_done(struct run *s, int gone, enum witness_kill killed)
 	s->cc.answer.len = 0;
 }
 
+/* Asks the spawner (started when needed) for a runner for j. */
+static int spare_request(struct run *s, struct job *j)
+{
+	int fd[4];
+	if (s->sp.pid < 0 &&
+	    witness_spawner_start(&s->sp, s->o, &s->area) < 0)
+		return -1;
+	rlim_t as = witness_sandbox_address_limit(s->o);
+	if (witness_runner_prepare(&j->r, fd) < 0)
+		return -1;
+	int rc = witness_spawner_request(&s->sp, fd, as);
+	int e = errno;
+	for (int k = 0; k < 4; k++)
+		close(fd[k]);
+	if (rc < 0) {
+		for (int k = 0; k < NPIPES; k++)
+			job_close(j, k);
+		close(j->r.img);
+		j->r.img = -1;
+		errno = e;
+		return -1;
+	}
+	s->awaiting[s->nawaiting++] = j;
+	return 0;
+}
+
 /* Keeps a spare runner ready for each job slot while work remains. */
 static void fork_spares(struct run *s)
 {
@@ -358,8 +371,7 @@ static void fork_spares(struct run *s)
 		struct job *j = find(s, JOB_FREE);
 		if (!j)
 			return;
-		rlim_t as = witness_sandbox_address_limit(s->o);
-		if (witness_runner_fork(&j->r, s->o, &s->area, as) < 0) {
+		if (spare_request(s, j) < 0) {
 			/* Try again when a runner has ended; with none in
 			 * flight, the next compiled witness fails. */
 			if (count(s, JOB_RUNNING) + count(s, JOB_ENDING) == 0 &&
@@ -399,6 +411,77 @@ static void dispatch(struct run *s)
 	}
 }
 
+static struct job *find_pid(struct run *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->njobs; i++)
+		if (s->jobs[i].state != JOB_FREE && s->jobs[i].r.pid == pid)
+			return &s->jobs[i];
+	return NULL;
+}
+
+/* The spawner has gone: every runner it had is lost. */
+static void spawner_lost(struct run *s)
+{
+	witness_spawner_stop(&s->sp);
+	s->nawaiting = 0;
+	for (size_t i = 0; i < s->njobs; i++) {
+		struct job *j = &s->jobs[i];
+		if (j->state == JOB_FREE)
+			continue;
+		if (j->r.pid > 0)
+			kill(j->r.pid, SIGKILL);
+		if (j->it) {
+			j->it->status = WITNESS_SYSTEM_ERROR;
+			diags_add(s->d, DIAG_ERROR, j->it->path,
+			    j->it->code_line, 1, "witness", "witness `%s` was "
+			    "lost: the process that starts witnesses ended",
+			    j->it->name);
+			s->failed++;
+			j->it = NULL;
+		}
+		j->reaped = 1;
+		job_finish(s->o, j, s->d, &s->failed);
+	}
+}
+
+/* Takes in what the spawner says: pids of new runners, ends of old
+ * ones. */
+static void spawner_events(struct run *s)
+{
+	struct spawn_event e;
+	int r;
+	while ((r = witness_spawner_read(&s->sp, &e)) == 1) {
+		if (e.kind == 'P' && s->nawaiting > 0) {
+			struct job *j = s->awaiting[0];
+			memmove(s->awaiting, s->awaiting + 1,
+			    --s->nawaiting * sizeof *s->awaiting);
+			j->r.pid = e.pid;
+			if (e.pid > 0 && j->killed != WITNESS_KILL_NONE)
+				kill(e.pid, SIGKILL);
+			if (e.pid > 0)
+				continue;
+			/* fork failed: the job ends here */
+			for (int k = 0; k < NPIPES; k++)
+				job_close(j, k);
+			if (j->it) {
+				errno = e.value;
+				start_failed(j->it, s->d, &s->failed);
+				j->it = NULL;
+			}
+			j->reaped = 1;
+			job_finish(s->o, j, s->d, &s->failed);
+		} else if (e.kind == 'W') {
+			struct job *j = find_pid(s, e.pid);
+			if (j) {
+				j->reaped = 1;
+				j->wstatus = e.value;
+			}
+		}
+	}
+	if (r < 0)
+		spawner_lost(s);
+}
+
 /* Waits for output, an exit, an answer or the nearest deadline, and takes
  * in what came. */
 static void wait_and_read(struct run *s, struct pollfd *pf,
@@ -406,7 +489,10 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 {
 	size_t npf = 0, cap = (size_t)s->o->output_kb * 1024;
 	double t = now_ms(), wait = 1e9;
-	int no_pidfd = 0;
+	if (s->sp.pid >= 0) {
+		pf[npf] = (struct pollfd){s->sp.sock, POLLIN, 0};
+		owner[npf++] = NULL;
+	}
 	if (s->compiling) {
 		pf[npf] = (struct pollfd){s->cc.from, POLLIN, 0};
 		owner[npf++] = NULL;
@@ -422,17 +508,11 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 			pf[npf] = (struct pollfd){j->r.fd[k], POLLIN, 0};
 			owner[npf++] = j;
 		}
-		if (j->state == JOB_ENDING && j->r.pidfd >= 0) {
-			pf[npf] = (struct pollfd){j->r.pidfd, POLLIN, 0};
-			owner[npf++] = j;
-		} else if (j->state == JOB_ENDING) {
-			no_pidfd = 1;
-		}
 		if (j->it && j->deadline - t < wait)
 			wait = j->deadline - t;
 	}
-	if ((no_pidfd || npf == 0) && wait > 1)
-		wait = 1;                        /* poll for the exit */
+	if (npf == 0 && wait > 1)
+		wait = 1;
 	int ms = wait <= 0 ? 0 : (int)wait + 1;
 	if (poll(pf, npf, ms) < 0 && errno != EINTR)
 		return;
@@ -440,14 +520,14 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 		struct job *j = owner[k];
 		if (!pf[k].revents)
 			continue;
+		if (!j && s->sp.pid >= 0 && pf[k].fd == s->sp.sock) {
+			spawner_events(s);
+			continue;
+		}
 		if (!j) {
 			int r = witness_compiler_read(&s->cc);
 			if (r != 0)
 				compile_done(s, r < 0, WITNESS_KILL_NONE);
-			continue;
-		}
-		if (pf[k].fd == j->r.pidfd) {
-			job_reap(j, 0);
 			continue;
 		}
 		for (int q = 0; q < NPIPES; q++)
@@ -477,13 +557,7 @@ static void advance(struct run *s)
 			j->it->ms = j->compile_ms + now_ms() - j->start;
 			j->state = JOB_ENDING;
 		}
-		if (j->state != JOB_ENDING)
-			continue;
-		if (j->killed != WITNESS_KILL_NONE)
-			job_reap(j, 1);
-		else if (j->r.pidfd < 0)
-			job_reap(j, 0);
-		if (j->reaped)
+		if (j->state == JOB_ENDING && j->reaped)
 			job_finish(s->o, j, s->d, &s->failed);
 	}
 }
@@ -514,6 +588,8 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	s.ready = xcalloc(s.ready_cap, sizeof *s.ready);
 	s.njobs = 4 * (size_t)o.jobs;
 	s.jobs = xcalloc(s.njobs, sizeof *s.jobs);
+	s.awaiting = xcalloc(s.njobs, sizeof *s.awaiting);
+	s.sp.pid = -1;
 	struct pollfd *pf = xcalloc(s.njobs * (NPIPES + 1) + 1, sizeof *pf);
 	struct job **owner = xcalloc(s.njobs * (NPIPES + 1) + 1,
 	    sizeof *owner);
@@ -528,10 +604,12 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		advance(&s);
 	}
 	witness_compiler_stop(&s.cc, 0);
+	witness_spawner_stop(&s.sp);
 	munmap(s.area.base, s.area.size);
 	free(owner);
 	free(pf);
 	free(s.jobs);
+	free(s.awaiting);
 	free(s.ready);
 	return s.failed ? -1 : 0;
 }

@@ -1,13 +1,13 @@
 /*
- * runner.c -- the process a witness runs in.  The builder forks each runner
- * ahead of need (a spare): it moves its pipes into place, sets its limits
- * and waits on a socket for a compiled image from the compile server
- * (compiler.c).  Given one, it maps it at the agreed address, installs the
- * system-call filter and calls main.  When main returns (or the witness
- * calls exit) it flushes and closes its output before the process ends,
- * so that the builder has the whole result without waiting for the kernel
- * to take the address space down.  A spare that gets end of file instead
- * of an image just exits.
+ * runner.c -- the process a witness runs in.  Runners are forked ahead of
+ * need (spares) by the spawner (spawner.c).  A spare moves its descriptors
+ * into place, sets its limits, installs the system-call filter and waits
+ * on a socket for a compiled image from the compile server (compiler.c).
+ * Given one, it maps it at the agreed address and calls main.  When main
+ * returns (or the witness calls exit) it flushes and closes its output
+ * before the process ends, so that the builder has the whole result
+ * without waiting for the kernel to take the address space down.  A spare
+ * that gets end of file instead of an image just exits.
  *
  * Descriptors in the runner: 0 the image socket (closed before main),
  * 1 stdout, 2 stderr, 3 the control channel ("R" when main is called, or
@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CTL_FD 3
@@ -57,24 +56,25 @@ void witness_child_exit(int status)
 	_exit(status & 0xff);
 }
 
-/* The runner: never returns. */
-static void runner_main(const struct witness_opts *o,
+void witness_runner_main(const struct witness_opts *o,
     const struct witness_area *area, rlim_t as, const int fd[4])
 {
 	if (dup2(fd[0], 0) < 0 || dup2(fd[1], 1) < 0 || dup2(fd[2], 2) < 0 ||
 	    dup2(fd[3], CTL_FD) < 0)
 		_exit(127);
 	close_range(CTL_FD + 1, ~0u, 0);
-	/* The builder's handlers (AddressSanitizer's, a test harness's) must
-	 * not turn a crash into something else. */
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+	/* Signal handlers are the defaults already (the spawner set them). */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The filter goes on before the image comes: installing it takes
+	 * time (the kernel compiles it), which a spare spends while it
+	 * waits.  It lets the runner read, which is harmless: descriptor 0
+	 * is closed before main, and no call that opens one is allowed. */
 	if (witness_sandbox_limits(o, as) < 0)
 		fail("cannot set resource limits");
+	if (witness_sandbox_filter() < 0)
+		fail("cannot install the system-call filter");
 	struct runner_head h;
 	if (witness_read_full(0, &h, sizeof h) < 0)
 		_exit(0);                        /* not needed after all */
@@ -88,8 +88,6 @@ static void runner_main(const struct witness_opts *o,
 	if (mprotect(area->base, span, PROT_READ | PROT_WRITE | PROT_EXEC) < 0)
 		fail("cannot map the compiled witness");
 	close(0);
-	if (witness_sandbox_filter() < 0)
-		fail("cannot install the system-call filter");
 	witness_write_full(CTL_FD, "R", 1);
 	witness_line_offset = (int)h.line_offset;
 	int (*m)(int, char **) =
@@ -100,14 +98,13 @@ static void runner_main(const struct witness_opts *o,
 
 /* ---- the parent's side */
 
-int witness_runner_fork(struct witness_runner *r, const struct witness_opts *o,
-    const struct witness_area *area, rlim_t as)
+int witness_runner_prepare(struct witness_runner *r, int child_fd[4])
 {
 	int sock[2], p[NPIPES][2];
 	int made = 0;
 	memset(r, 0, sizeof *r);
 	r->pid = -1;
-	r->img = r->pidfd = -1;
+	r->img = -1;
 	for (int k = 0; k < NPIPES; k++)
 		r->fd[k] = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
@@ -115,25 +112,13 @@ int witness_runner_fork(struct witness_runner *r, const struct witness_opts *o,
 	for (; made < NPIPES; made++)
 		if (pipe2(p[made], O_CLOEXEC) < 0)
 			goto fail;
-	fflush(NULL);
-	r->pid = fork();
-	if (r->pid < 0)
-		goto fail;
-	if (r->pid == 0) {
-		int fd[4] = {sock[1], p[PIPE_OUT][1], p[PIPE_ERR][1],
-		    p[PIPE_CTL][1]};
-		runner_main(o, area, as, fd);
-	}
-	close(sock[1]);
 	r->img = sock[0];
+	child_fd[0] = sock[1];
 	for (int k = 0; k < NPIPES; k++) {
-		close(p[k][1]);
 		r->fd[k] = p[k][0];
 		fcntl(r->fd[k], F_SETFL, O_NONBLOCK);
+		child_fd[1 + k] = p[k][1];
 	}
-#ifdef SYS_pidfd_open
-	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
-#endif
 	return 0;
 fail:;
 	int e = errno;
@@ -143,7 +128,6 @@ fail:;
 		close(p[k][0]);
 		close(p[k][1]);
 	}
-	r->pid = -1;
 	errno = e;
 	return -1;
 }
@@ -151,27 +135,27 @@ fail:;
 int witness_runner_send(struct witness_runner *r, const void *image,
     size_t len, size_t entry, int line_offset)
 {
+	/* One message, so that the runner wakes once. */
 	struct runner_head h = {len, entry, line_offset};
-	const char *parts[2] = {(const char *)&h, image};
-	size_t sizes[2] = {sizeof h, len};
+	size_t n = sizeof h + len;
+	char *msg = xmalloc(n), *s = msg;
+	memcpy(msg, &h, sizeof h);
+	memcpy(msg + sizeof h, image, len);
 	int rc = 0;
-	for (int k = 0; k < 2 && rc == 0; k++) {
-		const char *s = parts[k];
-		size_t n = sizes[k];
-		while (n > 0) {
-			/* MSG_NOSIGNAL: a runner that died is an error, not
-			 * a SIGPIPE in the builder. */
-			ssize_t w = send(r->img, s, n, MSG_NOSIGNAL);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				rc = -1;
-				break;
-			}
-			s += w;
-			n -= (size_t)w;
+	while (n > 0) {
+		/* MSG_NOSIGNAL: a runner that died is an error, not a SIGPIPE
+		 * in the builder. */
+		ssize_t w = send(r->img, s, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -1;
+			break;
 		}
+		s += w;
+		n -= (size_t)w;
 	}
+	free(msg);
 	close(r->img);
 	r->img = -1;
 	return rc;

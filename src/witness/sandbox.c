@@ -8,8 +8,9 @@
  * inline assembly.  So the child also runs under limits (RLIMIT_CPU,
  * RLIMIT_AS, RLIMIT_FSIZE 0, RLIMIT_NPROC 0, RLIMIT_CORE 0) and, since
  * RLIMIT_NPROC does not bind root, under a seccomp filter that lets through
- * only writing to open descriptors, memory management, signals for
- * abort() and exiting; every other call fails with EPERM.
+ * only reading and writing open descriptors, memory management, signals
+ * for abort() and exiting; every other call fails with EPERM.  (The runner
+ * reads its image after the filter is on; see runner.c.)
  *
  * Divisions: limits, filter.
  */
@@ -93,7 +94,8 @@ int witness_sandbox_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		    offsetof(struct seccomp_data, nr)),
-		ALLOW(SYS_write), ALLOW(SYS_writev), ALLOW(SYS_brk),
+		ALLOW(SYS_write), ALLOW(SYS_writev), ALLOW(SYS_read),
+		ALLOW(SYS_brk),
 		ALLOW(SYS_mmap), ALLOW(SYS_munmap), ALLOW(SYS_mremap),
 		ALLOW(SYS_mprotect), ALLOW(SYS_madvise), ALLOW(SYS_fstat),
 		ALLOW(SYS_newfstatat), ALLOW(SYS_lseek), ALLOW(SYS_futex),
