@@ -72,7 +72,9 @@ struct witness_item {
 	int exit_code;           /* exit status, or 128 + signal */
 	char *stdout_text;       /* what it printed (NULL if it did not run) */
 	char *stderr_text;
-	double ms;               /* fork to reap, compile included */
+	double ms;               /* its compile, then its run: from its image
+	                            going to a runner until the runner has
+	                            closed its output */
 };
 
 /* Frees the out fields of it and sets status back to WITNESS_PENDING.
@@ -81,8 +83,9 @@ void witness_item_clear(struct witness_item *it);
 
 /* ---- running */
 
-/* Runs the n items, o->jobs at a time, each compiled and run in its own
- * forked child under the limits of o, and fills in their out fields.  Every
+/* Runs the n items, o->jobs at a time, each compiled by a compile server
+ * and run in its own forked child under the limits of o (run.c tells
+ * how), and fills in their out fields.  Every
  * failure appends one error to d, located in the .md file:
  *   compile error   at the offending line of the code ("does not compile:")
  *   runtime error   at the first code line ("timed out after 2000 ms",
