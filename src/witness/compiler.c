@@ -20,7 +20,8 @@
  *            (each ending in NUL), then image_len bytes of machine code
  * The server exits when its request pipe reaches end of file.
  *
- * Divisions: the server, the client.
+ * Divisions: descriptors (helpers the other processes share), the server,
+ * the client.
  */
 #include "witness/internal.h"
 
@@ -36,7 +37,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- the server */
+/* ---- descriptors */
 
 int witness_read_full(int fd, void *p, size_t n)
 {
@@ -77,6 +78,8 @@ int witness_write_full(int fd, const void *p, size_t n)
 	}
 	return 0;
 }
+
+/* ---- the server */
 
 /* libtcc's error callback: each message into the buffer with its NUL. */
 static void tcc_message(void *opaque, const char *msg)
@@ -170,8 +173,7 @@ int witness_compiler_start(struct witness_compiler *c,
     const struct witness_opts *o, const struct witness_area *area)
 {
 	int req[2], ans[2];
-	memset(c, 0, sizeof *c);
-	c->pid = -1;
+	c->pid = -1;                 /* c->answer is kept for reuse */
 	c->to = c->from = -1;
 	if (pipe2(req, O_CLOEXEC) < 0)
 		return -1;
@@ -245,7 +247,6 @@ int witness_compiler_stop(struct witness_compiler *c, int kill_it)
 	close(c->from);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	buf_free(&c->answer);
 	c->pid = -1;
 	c->to = c->from = -1;
 	return status;

@@ -19,7 +19,7 @@ struct witness_symbol {
 extern const struct witness_symbol witness_symbols[];
 
 /* The sandbox (sandbox.c).  witness_sandbox_address_limit, called in the
- * builder just before a fork, gives the RLIMIT_AS that lets the child add
+ * spawner (whose mappings every runner inherits), gives the RLIMIT_AS that lets the child add
  * o->memory_mb to what it inherits (0: no cap, under AddressSanitizer).
  * In the child, witness_sandbox_limits sets that and the other limits,
  * and witness_sandbox_filter installs the system-call filter: from then on
@@ -62,7 +62,9 @@ struct witness_compiler {
 	int to, from;                /* request pipe, answer pipe (O_NONBLOCK) */
 	struct buf answer;           /* the answer read so far */
 };
-/* Forks the server; returns 0, or -1 with errno set. */
+/* Forks the server; returns 0, or -1 with errno set.  c->answer is left
+ * as it is (zeroed before the first start; the caller frees it at the
+ * end). */
 int witness_compiler_start(struct witness_compiler *c,
     const struct witness_opts *o, const struct witness_area *area);
 /* Sends one witness's code (blocking); returns 0 or -1. */
@@ -72,7 +74,7 @@ int witness_compiler_send(struct witness_compiler *c, const char *code);
  * while it does not, -1 when the server has gone away. */
 int witness_compiler_read(struct witness_compiler *c);
 /* Ends the server (with SIGKILL when kill_it) and returns its wait
- * status. */
+ * status; c->answer keeps what was read. */
 int witness_compiler_stop(struct witness_compiler *c, int kill_it);
 
 /* A runner (runner.c): a child waiting for an image on img, its stdout,
@@ -116,10 +118,9 @@ struct spawn_event {
 /* Forks the spawner; returns 0, or -1 with errno set. */
 int witness_spawner_start(struct witness_spawner *z,
     const struct witness_opts *o, const struct witness_area *area);
-/* Asks for a runner with the descriptors fd and RLIMIT_AS as; its 'P'
- * event follows, after those of earlier requests.  Returns 0 or -1. */
-int witness_spawner_request(struct witness_spawner *z, const int fd[4],
-    rlim_t as);
+/* Asks for a runner with the descriptors fd; its 'P' event follows,
+ * after those of earlier requests.  Returns 0 or -1. */
+int witness_spawner_request(struct witness_spawner *z, const int fd[4]);
 /* Reads one event without blocking: 1 got one, 0 none yet, -1 the
  * spawner has gone. */
 int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e);

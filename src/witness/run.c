@@ -71,6 +71,16 @@ static void job_close(struct job *j, int k)
 	j->r.fd[k] = -1;
 }
 
+/* Closes every descriptor j still holds. */
+static void job_close_all(struct job *j)
+{
+	for (int k = 0; k < NPIPES; k++)
+		job_close(j, k);
+	if (j->r.img >= 0)
+		close(j->r.img);
+	j->r.img = -1;
+}
+
 /* Kills j's runner for the given reason and stops reading from it. */
 static void job_kill(struct job *j, enum witness_kill why)
 {
@@ -135,11 +145,9 @@ static void job_dispatch(struct job *j, const struct witness_opts *o,
 	double left = o->timeout_ms - rd->compile_ms;
 	j->deadline = j->start + (left > 1 ? left : 1);
 	if (witness_runner_send(&j->r, msgs + h.msgs_len, (size_t)h.image_len,
-	    (size_t)h.entry, j->it->code_line - 1) < 0) {
-		/* The spare is gone: its wait status will tell why. */
-		for (int k = 0; k < NPIPES; k++)
-			job_close(j, k);
-	}
+	    (size_t)h.entry, j->it->code_line - 1) < 0)
+		job_close_all(j);        /* the spare is gone: its wait status
+		                            will tell why */
 	free(rd->answer);
 }
 
@@ -169,13 +177,10 @@ static void job_finish(const struct witness_opts *o, struct job *j,
 		buf_put(&j->ctl, j->data[PIPE_CTL].data, j->data[PIPE_CTL].len);
 		finish(o, it, &j->ctl, j->wstatus, j->killed, d, failed);
 	}
-	for (int k = 0; k < NPIPES; k++) {
-		job_close(j, k);
+	job_close_all(j);
+	for (int k = 0; k < NPIPES; k++)
 		buf_free(&j->data[k]);
-	}
 	buf_free(&j->ctl);
-	if (j->r.img >= 0)
-		close(j->r.img);
 	memset(j, 0, sizeof *j);
 	j->state = JOB_FREE;
 }
@@ -321,19 +326,25 @@ static void compile_done(struct run *s, int gone, enum witness_kill killed)
 		    buf_detach(&s->cc.answer), ms};
 		return;
 	}
-	struct buf a = s->cc.answer;     /* the messages, if any */
-	memset(&s->cc.answer, 0, sizeof s->cc.answer);
-	const char *msgs = a.len > sizeof h ? a.data + sizeof h : NULL;
-	size_t len = msgs ? a.len - sizeof h : 0;
+	const char *msgs = NULL;         /* the messages, if any */
+	size_t len = 0;
+	if (s->cc.answer.len > sizeof h) {
+		msgs = s->cc.answer.data + sizeof h;
+		len = s->cc.answer.len - sizeof h;
+	}
 	if (!gone && len > h.msgs_len)
 		len = (size_t)h.msgs_len;
 	int st = gone ? witness_compiler_stop(&s->cc, killed != 0) : 0;
 	finish_unrun(s->o, it, msgs, len, st, killed, ms, s->d, &s->failed);
-	if (gone)
-		buf_free(&a);
-	else
-		s->cc.answer = a;
 	s->cc.answer.len = 0;
+}
+
+/* Takes the oldest compiled witness off the queue. */
+static struct ready ready_pop(struct run *s)
+{
+	struct ready r = s->ready[0];
+	memmove(s->ready, s->ready + 1, --s->nready * sizeof *s->ready);
+	return r;
 }
 
 /* Asks the spawner (started when needed) for a runner for j. */
@@ -343,18 +354,14 @@ static int spare_request(struct run *s, struct job *j)
 	if (s->sp.pid < 0 &&
 	    witness_spawner_start(&s->sp, s->o, &s->area) < 0)
 		return -1;
-	rlim_t as = witness_sandbox_address_limit(s->o);
 	if (witness_runner_prepare(&j->r, fd) < 0)
 		return -1;
-	int rc = witness_spawner_request(&s->sp, fd, as);
+	int rc = witness_spawner_request(&s->sp, fd);
 	int e = errno;
 	for (int k = 0; k < 4; k++)
 		close(fd[k]);
 	if (rc < 0) {
-		for (int k = 0; k < NPIPES; k++)
-			job_close(j, k);
-		close(j->r.img);
-		j->r.img = -1;
+		job_close_all(j);
 		errno = e;
 		return -1;
 	}
@@ -376,10 +383,9 @@ static void fork_spares(struct run *s)
 			 * flight, the next compiled witness fails. */
 			if (count(s, JOB_RUNNING) + count(s, JOB_ENDING) == 0 &&
 			    s->nready > 0) {
-				start_failed(s->ready[0].it, s->d, &s->failed);
-				free(s->ready[0].answer);
-				memmove(s->ready, s->ready + 1,
-				    --s->nready * sizeof *s->ready);
+				struct ready r = ready_pop(s);
+				start_failed(r.it, s->d, &s->failed);
+				free(r.answer);
 			}
 			return;
 		}
@@ -391,10 +397,7 @@ static void fork_spares(struct run *s)
 			struct job *j = &s->jobs[i];
 			if (j->state != JOB_SPARE)
 				continue;
-			close(j->r.img);
-			j->r.img = -1;
-			for (int k = 0; k < NPIPES; k++)
-				job_close(j, k);
+			job_close_all(j);
 			j->state = JOB_ENDING;
 		}
 	}
@@ -406,8 +409,8 @@ static void dispatch(struct run *s)
 		struct job *j = find(s, JOB_SPARE);
 		if (!j)
 			return;
-		job_dispatch(j, s->o, &s->ready[0]);
-		memmove(s->ready, s->ready + 1, --s->nready * sizeof *s->ready);
+		struct ready r = ready_pop(s);
+		job_dispatch(j, s->o, &r);
 	}
 }
 
@@ -461,8 +464,7 @@ static void spawner_events(struct run *s)
 			if (e.pid > 0)
 				continue;
 			/* fork failed: the job ends here */
-			for (int k = 0; k < NPIPES; k++)
-				job_close(j, k);
+			job_close_all(j);
 			if (j->it) {
 				errno = e.value;
 				start_failed(j->it, s->d, &s->failed);
@@ -590,9 +592,10 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	s.jobs = xcalloc(s.njobs, sizeof *s.jobs);
 	s.awaiting = xcalloc(s.njobs, sizeof *s.awaiting);
 	s.sp.pid = -1;
-	struct pollfd *pf = xcalloc(s.njobs * (NPIPES + 1) + 1, sizeof *pf);
-	struct job **owner = xcalloc(s.njobs * (NPIPES + 1) + 1,
-	    sizeof *owner);
+	/* every job's pipes, the spawner's socket, the server's answers */
+	size_t npoll = s.njobs * NPIPES + 2;
+	struct pollfd *pf = xcalloc(npoll, sizeof *pf);
+	struct job **owner = xcalloc(npoll, sizeof *owner);
 	for (;;) {
 		compile_next(&s);
 		fork_spares(&s);
@@ -604,6 +607,7 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		advance(&s);
 	}
 	witness_compiler_stop(&s.cc, 0);
+	buf_free(&s.cc.answer);
 	witness_spawner_stop(&s.sp);
 	munmap(s.area.base, s.area.size);
 	free(owner);

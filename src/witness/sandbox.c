@@ -47,7 +47,7 @@ rlim_t witness_sandbox_address_limit(const struct witness_opts *o)
 	(void)o;
 	return 0;
 #else
-	/* The child inherits the builder's mappings, so the cap is on what it
+	/* A child inherits its parent's mappings, so the cap is on what it
 	 * adds: pages mapped now (/proc/self/statm) plus memory_mb. */
 	FILE *f = fopen("/proc/self/statm", "r");
 	unsigned long pages = 0;

@@ -30,8 +30,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* A request carries its descriptors; the byte only makes the message
+ * non-empty, since an empty one would read as end of file. */
 struct spawn_request {
-	rlim_t as;                   /* the runner's RLIMIT_AS */
+	char fork;                   /* 'F' */
 };
 
 /* ---- the spawner */
@@ -81,6 +83,8 @@ static void spawner_main(const struct witness_opts *o,
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		_exit(127);
+	/* Runners inherit this process's mappings, which hardly change. */
+	rlim_t as = witness_sandbox_address_limit(o);
 	for (;;) {
 		struct pollfd pf[2] = {{sock, POLLIN, 0}, {sfd, POLLIN, 0}};
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
@@ -107,7 +111,7 @@ static void spawner_main(const struct witness_opts *o,
 		if (pid == 0) {
 			close(sock);
 			close(sfd);
-			witness_runner_main(o, area, rq.as, fd);
+			witness_runner_main(o, area, as, fd);
 		}
 		send_event(sock, 'P', pid, pid < 0 ? errno : 0);
 		for (int k = 0; k < 4; k++)
@@ -143,10 +147,9 @@ int witness_spawner_start(struct witness_spawner *z,
 	return 0;
 }
 
-int witness_spawner_request(struct witness_spawner *z, const int fd[4],
-    rlim_t as)
+int witness_spawner_request(struct witness_spawner *z, const int fd[4])
 {
-	struct spawn_request rq = {as};
+	struct spawn_request rq = {'F'};
 	char cbuf[CMSG_SPACE(4 * sizeof(int))];
 	memset(cbuf, 0, sizeof cbuf);
 	struct iovec iov = {&rq, sizeof rq};
