@@ -1,21 +1,24 @@
 // math-baseline.js -- the peer of the math pool benchmark: KaTeX's own
 // renderToString over the whole corpus in this one Node process, with the
-// options the workers use.  Prints {"cold_s":..,"best_s":..,"n":..,"errors":..}
-// where cold_s is the first pass and best_s the best of PASSES passes.
-// Usage: node math-baseline.js KATEX_DIR CORPUS [PASSES]
+// options the workers use.
+//
+// Usage: node math-baseline.js KATEX_DIR CORPUS
+// Each line "pass" on stdin runs one pass over the corpus and answers with
+// one line {"wall_s":..,"cpu_s":..,"n":..,"errors":..}, where cpu_s counts
+// every thread of this process (V8's compiler and collector threads too).
+// The process stays up between passes, so that the benchmark can take
+// turns with the pool pass by pass and both sides keep their JIT warm.
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const readline = require('readline');
 const katex = require(path.resolve(process.argv[2]));
 const corpus = fs.readFileSync(process.argv[3], 'utf8').split('\n').filter((l) => l);
-const passes = Number(process.argv[4] || 3);
 
-let errors = 0;
-let bestCpu = Infinity;
 function pass() {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  errors = 0;
+  let errors = 0;
   for (let i = 0; i < corpus.length; i++) {
     try {
       katex.renderToString(corpus[i], {
@@ -28,12 +31,9 @@ function pass() {
   }
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
-  bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6);
-  return wall;
+  return {wall_s: wall, cpu_s: (c.user + c.system) / 1e6, n: corpus.length, errors};
 }
 
-const cold = pass();
-let best = cold;
-for (let k = 1; k < passes; k++) best = Math.min(best, pass());
-console.log(JSON.stringify({cold_s: cold, best_s: best, best_cpu_s: bestCpu,
-  n: corpus.length, errors}));
+readline.createInterface({input: process.stdin}).on('line', (line) => {
+  if (line.trim() === 'pass') process.stdout.write(JSON.stringify(pass()) + '\n');
+});
