@@ -2,7 +2,8 @@
  * compiler.c -- the compile server: one process, forked from the builder
  * when a run of witnesses starts, that compiles each witness with libtcc
  * and sends back its machine code, relocated for the address where a
- * runner (runner.c) will map it.
+ * runner (host/runner.c) will map it and linked to the witness host's
+ * copies of the prelude's functions.
  *
  * Why a process of its own, and not a compile in each witness's child:
  * libtcc writes to about a hundred pages per compile, and in a freshly
@@ -10,9 +11,11 @@
  * machine costs 10-15 us.  Compiling in the child took about 1.8 ms, two
  * thirds of it in faults.  A process that never forks keeps its pages (its
  * malloc is told not to give memory back), so a compile costs about 0.5 ms.
- * The code refers to the prelude's functions by address; the server and
- * the runners are all forks of the builder, so the addresses agree.  libtcc
- * 0.9.27 is not reentrant: the server compiles one witness at a time.
+ * The code refers to the prelude's functions by their addresses in the
+ * host (host/host.c), which tells them in its hello; the area the image is
+ * relocated for is reserved at the same address in the builder (so in
+ * this server) and in the host.  libtcc 0.9.27 is not reentrant: the
+ * server compiles one witness at a time.
  *
  * Protocol, over two pipes, in native byte order:
  *   request  uint64 length, then the code
@@ -20,8 +23,7 @@
  *            (each ending in NUL), then image_len bytes of machine code
  * The server exits when its request pipe reaches end of file.
  *
- * Divisions: descriptors (helpers the other processes share), the server,
- * the client.
+ * Divisions: the server, the client.
  */
 #include "witness/internal.h"
 
@@ -37,48 +39,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- descriptors */
-
-int witness_read_full(int fd, void *p, size_t n)
-{
-	char *s = p;
-	while (n > 0) {
-		ssize_t r = read(fd, s, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		s += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-void witness_close_except(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0u, 0);
-}
-
-int witness_write_full(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* ---- the server */
 
 /* libtcc's error callback: each message into the buffer with its NUL. */
@@ -91,7 +51,7 @@ static void tcc_message(void *opaque, const char *msg)
  * the image's size and entry, the image being at area->base.  Messages go
  * to msgs. */
 static void compile_one(const struct witness_opts *o,
-    const struct witness_area *area, const char *code,
+    const struct witness_area *area, const uint64_t *addr, const char *code,
     struct compiler_head *head, struct buf *msgs)
 {
 	memset(head, 0, sizeof *head);
@@ -108,8 +68,9 @@ static void compile_one(const struct witness_opts *o,
 	if (tcc_set_output_type(s, TCC_OUTPUT_MEMORY) < 0 ||
 	    tcc_compile_string(s, code) < 0 || tcc_add_file(s, o->tcc_lib) < 0)
 		goto out;
-	for (const struct witness_symbol *y = witness_symbols; y->name; y++)
-		tcc_add_symbol(s, y->name, y->addr);
+	for (size_t i = 0; witness_symbols[i].name; i++)
+		tcc_add_symbol(s, witness_symbols[i].name,
+		    (const void *)(uintptr_t)addr[i]);
 	int size = tcc_relocate(s, NULL);
 	if (size < 0)
 		goto out;
@@ -137,7 +98,7 @@ out:
 
 /* The server's loop: never returns. */
 static void serve(const struct witness_opts *o,
-    const struct witness_area *area, int in, int out)
+    const struct witness_area *area, const uint64_t *addr, int in, int out)
 {
 	/* Keep freed memory mapped: a page given back is a fault next time. */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
@@ -158,7 +119,7 @@ static void serve(const struct witness_opts *o,
 		code[len] = '\0';
 		msgs.len = 0;
 		struct compiler_head head;
-		compile_one(o, area, code, &head, &msgs);
+		compile_one(o, area, addr, code, &head, &msgs);
 		head.msgs_len = msgs.len;
 		if (witness_write_full(out, &head, sizeof head) < 0 ||
 		    witness_write_full(out, msgs.data, msgs.len) < 0 ||
@@ -170,7 +131,8 @@ static void serve(const struct witness_opts *o,
 /* ---- the client */
 
 int witness_compiler_start(struct witness_compiler *c,
-    const struct witness_opts *o, const struct witness_area *area)
+    const struct witness_opts *o, const struct witness_area *area,
+    const uint64_t *addr)
 {
 	int req[2], ans[2];
 	c->pid = -1;                 /* c->answer is kept for reuse */
@@ -188,7 +150,7 @@ int witness_compiler_start(struct witness_compiler *c,
 	pid_t pid = fork();
 	if (pid == 0) {
 		witness_close_except(req[0], ans[1]);
-		serve(o, area, req[0], ans[1]);
+		serve(o, area, addr, req[0], ans[1]);
 	}
 	int e = errno;
 	close(req[0]);

@@ -13,24 +13,26 @@
 /* One function or object a witness may link against. */
 struct witness_symbol {
 	const char *name;        /* as the prelude or flow.h declares it */
-	const void *addr;        /* what tcc_add_symbol binds it to */
+	const void *addr;        /* its address in the witness host; NULL in
+	                            the builder, which only needs the names */
 };
-/* The table, in symbols.c; ends with {NULL, NULL}. */
+/* The table, in symbols.c (compiled into folio and, with WITNESS_HOST
+ * defined, into the host); ends with {NULL, NULL}. */
 extern const struct witness_symbol witness_symbols[];
 
-/* The sandbox (sandbox.c).  witness_sandbox_address_limit, called in the
- * spawner (whose mappings every runner inherits), gives the RLIMIT_AS that lets the child add
- * o->memory_mb to what it inherits (0: no cap, under AddressSanitizer).
- * In the child, witness_sandbox_limits sets that and the other limits,
- * and witness_sandbox_filter installs the system-call filter: from then on
- * the child may write to its open descriptors, allocate memory and exit,
+/* The sandbox (host/sandbox.c).  witness_sandbox_address_limit, called in
+ * the host (whose mappings every runner inherits), gives the RLIMIT_AS
+ * that lets the child add o->memory_mb to what it inherits.  In the child,
+ * witness_sandbox_limits sets that and the other limits, and
+ * witness_sandbox_filter installs the system-call filter: from then on the
+ * child may write to its open descriptors, allocate memory and exit,
  * nothing else.  Both return 0, or -1 with errno set. */
 rlim_t witness_sandbox_address_limit(const struct witness_opts *o);
 int witness_sandbox_limits(const struct witness_opts *o, rlim_t as);
 int witness_sandbox_filter(void);
 
 /* Whole reads and writes on a blocking descriptor, retrying after EINTR
- * (compiler.c).  Return 0, or -1 at an error or end of file. */
+ * (io.c).  Return 0, or -1 at an error or end of file. */
 int witness_read_full(int fd, void *p, size_t n);
 int witness_write_full(int fd, const void *p, size_t n);
 /* In a helper just forked: closes every descriptor from 3 up but a and b
@@ -38,8 +40,9 @@ int witness_write_full(int fd, const void *p, size_t n);
 void witness_close_except(int a, int b);
 
 /* Where a compiled witness lives: address space the builder reserves
- * (PROT_NONE) before it forks the compile server and the runners, so that
- * it is free at the same address in all of them (run.c). */
+ * (PROT_NONE) before it forks the compile server, and the host reserves at
+ * the same address before it forks runners, so that a witness compiled for
+ * it finds it free (run.c). */
 struct witness_area {
 	void *base;
 	size_t size;                 /* bytes, a multiple of the page size */
@@ -62,11 +65,13 @@ struct witness_compiler {
 	int to, from;                /* request pipe, answer pipe (O_NONBLOCK) */
 	struct buf answer;           /* the answer read so far */
 };
-/* Forks the server; returns 0, or -1 with errno set.  c->answer is left
- * as it is (zeroed before the first start; the caller frees it at the
- * end). */
+/* Forks the server, which links witnesses against the host's addresses
+ * addr (one per witness_symbols entry); returns 0, or -1 with errno set.
+ * c->answer is left as it is (zeroed before the first start; the caller
+ * frees it at the end). */
 int witness_compiler_start(struct witness_compiler *c,
-    const struct witness_opts *o, const struct witness_area *area);
+    const struct witness_opts *o, const struct witness_area *area,
+    const uint64_t *addr);
 /* Sends one witness's code (blocking); returns 0 or -1. */
 int witness_compiler_send(struct witness_compiler *c, const char *code);
 /* Reads what the server has written: 1 once c->answer holds the whole
@@ -77,16 +82,17 @@ int witness_compiler_read(struct witness_compiler *c);
  * status; c->answer keeps what was read. */
 int witness_compiler_stop(struct witness_compiler *c, int kill_it);
 
-/* A runner (runner.c): a child waiting for an image on img, its stdout,
- * stderr and control channel on fd[PIPE_*] (O_NONBLOCK). */
+/* A runner (host/runner.c; the builder's side in runner.c): a child
+ * waiting for an image on img, its stdout, stderr and control channel on
+ * fd[PIPE_*] (O_NONBLOCK). */
 enum { PIPE_OUT, PIPE_ERR, PIPE_CTL, NPIPES };
 struct witness_runner {
-	pid_t pid;                   /* -1 until the spawner says */
+	pid_t pid;                   /* -1 until the host says */
 	int img;                     /* socket to send the image, or -1 */
 	int fd[NPIPES];              /* read ends, -1 once at end of file */
 };
 /* Makes r's socket and pipes; child_fd gets the runner's ends (image,
- * stdout, stderr, control), which the caller passes to the spawner and
+ * stdout, stderr, control), which the caller passes to the host and
  * then closes.  Returns 0, or -1 with errno set. */
 int witness_runner_prepare(struct witness_runner *r, int child_fd[4]);
 /* In a freshly forked child: becomes the runner for the descriptors fd
@@ -95,6 +101,12 @@ int witness_runner_prepare(struct witness_runner *r, int child_fd[4]);
 void witness_runner_main(const struct witness_opts *o,
     const struct witness_area *area, rlim_t as, const int fd[4])
     __attribute__((noreturn));
+/* What the builder sends a runner before the image itself. */
+struct witness_runner_head {
+	uint64_t image_len;          /* bytes of machine code that follow */
+	uint64_t entry;              /* offset of main in them */
+	int64_t line_offset;         /* .md line of the first code line - 1 */
+};
 /* Sends the runner len bytes of image with main at entry, then closes
  * r->img; line_offset is the .md line of the code's first line, less
  * one.  Returns 0, or -1 when the runner has gone. */
@@ -104,27 +116,42 @@ int witness_runner_send(struct witness_runner *r, const void *image,
  * closes stdout, stderr and the control channel, then _exit(status). */
 void witness_child_exit(int status) __attribute__((noreturn));
 
-/* The spawner (spawner.c): forks runners on request and reports their
- * pids and exits. */
+/* The witness host (host/host.c; the builder's side in spawner.c): forks
+ * runners on request and reports their pids and exits. */
 struct witness_spawner {
 	pid_t pid;                   /* -1 when not running */
 	int sock;
+	uint64_t *addr;              /* from its hello: where each symbol of
+	                                witness_symbols is, in it; kept after
+	                                it stops, freed by the caller */
+};
+#define WITNESS_HOST_VERSION 1
+struct witness_host_hello {
+	uint32_t version;            /* WITNESS_HOST_VERSION */
+	int32_t error;               /* 0, or errno: the area is not free */
+	uint64_t nsymbols;           /* addresses that follow */
+};
+/* A request carries its descriptors; the byte only makes the message
+ * non-empty, since an empty one would read as end of file. */
+struct spawn_request {
+	char fork;                   /* 'F' */
 };
 struct spawn_event {
 	int kind;                    /* 'P' forked, 'W' ended */
 	pid_t pid;                   /* -1 with 'P' when fork failed */
 	int value;                   /* 'P': errno or 0; 'W': wait status */
 };
-/* Forks the spawner; returns 0, or -1 with errno set. */
+/* Starts the host and reads its hello into z->addr; returns 0, or -1
+ * with errno set. */
 int witness_spawner_start(struct witness_spawner *z,
     const struct witness_opts *o, const struct witness_area *area);
 /* Asks for a runner with the descriptors fd; its 'P' event follows,
  * after those of earlier requests.  Returns 0 or -1. */
 int witness_spawner_request(struct witness_spawner *z, const int fd[4]);
 /* Reads one event without blocking: 1 got one, 0 none yet, -1 the
- * spawner has gone. */
+ * host has gone. */
 int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e);
-/* Ends the spawner (after the runners it forked have ended). */
+/* Ends the host (runners it forked run on until they end). */
 void witness_spawner_stop(struct witness_spawner *z);
 
 /* Cuts text into normalised lines (compare.c): "\r" and trailing blanks

@@ -24,6 +24,28 @@ witness-gen-always:
 $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/witness/*.c)): \
 	$(BUILD)/gen/flow_hash.h
 
+# ---- the witness host: a static program that forks the runners witnesses
+# run in (host/host.c), embedded in libfolio.a by host_image.S.  It is
+# built with its own flags, never with the sanitizers (a static program
+# cannot carry AddressSanitizer's runtime), from the files it needs: its
+# own, the symbol table, the descriptor helpers and the flow library.
+WITNESS_HOST_SRCS = $(sort $(wildcard src/witness/host/*.c)) \
+	src/witness/symbols.c src/witness/io.c $(sort $(wildcard src/flow/*.c))
+WITNESS_HOST_CFLAGS = $(WARN) -D_GNU_SOURCE -DWITNESS_HOST -Isrc \
+	-I$(BUILD)/gen -O2 -g
+
+$(BUILD)/witness-host: $(WITNESS_HOST_SRCS) src/witness/internal.h \
+	src/witness/witness.h src/flow/flow.h src/flow/flow_impl.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WITNESS_HOST_CFLAGS) -static -o $@ $(WITNESS_HOST_SRCS) -lm
+
+$(BUILD)/obj/src/witness/host_image.o: src/witness/host_image.S \
+	$(BUILD)/witness-host
+	@mkdir -p $(dir $@)
+	$(CC) -c -DWITNESS_HOST_FILE='"$(BUILD)/witness-host"' -o $@ $<
+
+$(BUILD)/libfolio.a: $(BUILD)/obj/src/witness/host_image.o
+
 # The prelude (and flow.h beside it) where an installed folio finds them:
 # $(PREFIX)/share/folio/witness/include.
 install: witness-install

@@ -1,14 +1,16 @@
 /*
- * run.c -- running witnesses.  Three kinds of process take part, all
- * forked from the builder so that they share one address layout: the
- * compile server (compiler.c), which compiles one witness at a time into
- * machine code for a reserved area; runners (runner.c), each of which runs
- * one compiled witness under the sandbox; and the builder itself, which
- * here passes code to the server and images to runners, and collects each
- * runner's stdout, stderr and control channel while it enforces the wall
- * clock and the output cap.  Up to `jobs` witnesses run at once; while
- * they run, the server compiles the next ones and spare runners, forked
- * ahead, wait for them.
+ * run.c -- running witnesses.  Four kinds of process take part: the
+ * witness host (host/host.c), a small static program that forks runners
+ * and tells where the functions witnesses call are in it; the compile
+ * server (compiler.c), a fork of the builder that compiles one witness at
+ * a time into machine code for a reserved area, linked to those
+ * addresses; runners (host/runner.c), each of which runs one compiled
+ * witness under the sandbox; and the builder itself, which here passes
+ * code to the server and images to runners, and collects each runner's
+ * stdout, stderr and control channel while it enforces the wall clock and
+ * the output cap.  Up to `jobs` witnesses run at once; while they run, the
+ * server compiles the next ones and spare runners, forked ahead, wait for
+ * them.
  *
  * A witness's time (it->ms) is its compile plus its run, from the moment
  * its image goes to a runner until the runner has closed its output.
@@ -56,6 +58,12 @@ struct ready {
 	char *answer;                /* compiler_head, messages, image */
 	double compile_ms;
 };
+
+/* Where the area for compiled witnesses goes when it can: an address far
+ * from where Linux puts programs, their heaps, libraries and stacks (and
+ * from AddressSanitizer's shadow), so that it is free in the witness host
+ * as well as in the builder. */
+#define AREA_HINT ((void *)0x300000000000)
 
 static double now_ms(void)
 {
@@ -290,14 +298,22 @@ static struct job *find(struct run *s, enum job_state state)
 	return NULL;
 }
 
+/* Starts the witness host; returns 0, or -1 with errno set. */
+static int host_start(struct run *s)
+{
+	return witness_spawner_start(&s->sp, s->o, &s->area);
+}
+
 /* Sends the next witness to the server when it is idle and the queue of
  * compiled witnesses has room. */
 static void compile_next(struct run *s)
 {
 	while (!s->compiling && s->next < s->n && s->nready < s->ready_cap) {
 		struct witness_item *it = &s->items[s->next++];
-		if (s->cc.pid < 0 &&
-		    witness_compiler_start(&s->cc, s->o, &s->area) < 0) {
+		/* The server needs the host's addresses: the host first. */
+		if (s->cc.pid < 0 && ((!s->sp.addr && host_start(s) < 0) ||
+		    witness_compiler_start(&s->cc, s->o, &s->area,
+		    s->sp.addr) < 0)) {
 			start_failed(it, s->d, &s->failed);
 			continue;
 		}
@@ -347,12 +363,11 @@ static struct ready ready_pop(struct run *s)
 	return r;
 }
 
-/* Asks the spawner (started when needed) for a runner for j. */
+/* Asks the host (started when needed) for a runner for j. */
 static int spare_request(struct run *s, struct job *j)
 {
 	int fd[4];
-	if (s->sp.pid < 0 &&
-	    witness_spawner_start(&s->sp, s->o, &s->area) < 0)
+	if (s->sp.pid < 0 && host_start(s) < 0)
 		return -1;
 	if (witness_runner_prepare(&j->r, fd) < 0)
 		return -1;
@@ -422,7 +437,7 @@ static struct job *find_pid(struct run *s, pid_t pid)
 	return NULL;
 }
 
-/* The spawner has gone: every runner it had is lost. */
+/* The host has gone: every runner it had is lost. */
 static void spawner_lost(struct run *s)
 {
 	witness_spawner_stop(&s->sp);
@@ -447,7 +462,7 @@ static void spawner_lost(struct run *s)
 	}
 }
 
-/* Takes in what the spawner says: pids of new runners, ends of old
+/* Takes in what the host says: pids of new runners, ends of old
  * ones. */
 static void spawner_events(struct run *s)
 {
@@ -577,8 +592,11 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		return -1;
 	struct run s = {.o = &o, .items = items, .n = n, .d = d};
 	s.area.size = witness_page_round((size_t)o.memory_mb << 20);
-	s.area.base = mmap(NULL, s.area.size, PROT_NONE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	s.area.base = mmap(AREA_HINT, s.area.size, PROT_NONE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (s.area.base == MAP_FAILED)
+		s.area.base = mmap(NULL, s.area.size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (s.area.base == MAP_FAILED) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "witness",
 		    "cannot reserve %d MB of address space for witnesses: %s",
@@ -592,7 +610,7 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	s.jobs = xcalloc(s.njobs, sizeof *s.jobs);
 	s.awaiting = xcalloc(s.njobs, sizeof *s.awaiting);
 	s.sp.pid = -1;
-	/* every job's pipes, the spawner's socket, the server's answers */
+	/* every job's pipes, the host's socket, the server's answers */
 	size_t npoll = s.njobs * NPIPES + 2;
 	struct pollfd *pf = xcalloc(npoll, sizeof *pf);
 	struct job **owner = xcalloc(npoll, sizeof *owner);
@@ -609,6 +627,7 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	witness_compiler_stop(&s.cc, 0);
 	buf_free(&s.cc.answer);
 	witness_spawner_stop(&s.sp);
+	free(s.sp.addr);
 	munmap(s.area.base, s.area.size);
 	free(owner);
 	free(pf);

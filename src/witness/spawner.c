@@ -1,149 +1,129 @@
 /*
- * spawner.c -- the process that forks runners.  A fork write-protects
- * every page of the process that forks, and each page it writes afterwards
- * costs a copy-on-write fault and, on a machine with more than one CPU, a
- * TLB shoot-down to the others.  The builder writes a great deal between
- * forks (it reads output, keeps buffers, gives verdicts); the spawner,
- * forked from the builder once per run of witnesses, writes almost
- * nothing, and forks in its place.  Being a fork of the builder, it and
- * its runners keep the builder's address layout (see compiler.c).
+ * spawner.c -- the builder's side of the witness host (host/host.c): it
+ * starts the host, takes its hello (the addresses witnesses link against),
+ * asks it for runners and reads what it says about them.  The protocol is
+ * described in host/host.c.
  *
- * Protocol, over a SOCK_SEQPACKET socket:
- *   builder -> spawner  struct spawn_request, carrying the runner's four
- *                       descriptors (SCM_RIGHTS): "fork a runner with these"
- *   spawner -> builder  struct spawn_event: 'P' with the new runner's pid
- *                       (or with pid -1 and errno when fork failed), one per
- *                       request, in order; 'W' with a pid and its wait
- *                       status when a runner has ended
- * The spawner exits when the builder closes its end.
- *
- * Divisions: the spawner, the builder's side.
+ * The host is a static executable embedded in folio (host_image.S).  It is
+ * written once per process to an anonymous file (memfd) and started from
+ * there, so that folio needs no file beside it, wherever it is installed.
  */
 #include "witness/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A request carries its descriptors; the byte only makes the message
- * non-empty, since an empty one would read as end of file. */
-struct spawn_request {
-	char fork;                   /* 'F' */
-};
+/* The host's executable, from host_image.S. */
+extern const char witness_host_image[], witness_host_image_end[];
 
-/* ---- the spawner */
+#define HELLO_TIMEOUT_MS 10000
 
-static void send_event(int sock, int kind, pid_t pid, int value)
+/* The executable as an open anonymous file, made on first use; -1 when it
+ * cannot be made. */
+static int host_file(void)
 {
-	struct spawn_event e = {kind, pid, value};
-	while (send(sock, &e, sizeof e, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
-/* Receives one request and its descriptors; returns 1, 0 at end of file,
- * -1 on a malformed message. */
-static int recv_request(int sock, struct spawn_request *rq, int fd[4])
-{
-	char cbuf[CMSG_SPACE(4 * sizeof(int))];
-	struct iovec iov = {rq, sizeof *rq};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = cbuf, .msg_controllen = sizeof cbuf};
-	ssize_t r;
-	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return r < 0 && errno != ECONNRESET ? -1 : 0;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	if ((size_t)r != sizeof *rq || !c || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(4 * sizeof(int)))
-		return -1;
-	memcpy(fd, CMSG_DATA(c), 4 * sizeof(int));
-	return 1;
-}
-
-static void spawner_main(const struct witness_opts *o,
-    const struct witness_area *area, int sock)
-{
-	/* The builder's handlers (AddressSanitizer's, a test harness's) must
-	 * not turn a runner's crash into something else; runners inherit
-	 * these defaults. */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0)
-		_exit(127);
-	/* Runners inherit this process's mappings, which hardly change. */
-	rlim_t as = witness_sandbox_address_limit(o);
-	for (;;) {
-		struct pollfd pf[2] = {{sock, POLLIN, 0}, {sfd, POLLIN, 0}};
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
-			_exit(127);
-		if (pf[1].revents) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) > 0)
-				;
-			int st;
-			pid_t pid;
-			while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-				send_event(sock, 'W', pid, st);
-		}
-		if (!pf[0].revents)
-			continue;
-		struct spawn_request rq;
-		int fd[4];
-		int r = recv_request(sock, &rq, fd);
-		if (r == 0)
-			_exit(0);
-		if (r < 0)
-			continue;
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(sock);
-			close(sfd);
-			witness_runner_main(o, area, as, fd);
-		}
-		send_event(sock, 'P', pid, pid < 0 ? errno : 0);
-		for (int k = 0; k < 4; k++)
-			close(fd[k]);
+	static int fd = -1;
+	if (fd >= 0)
+		return fd;
+	int f = memfd_create("folio-witness-host", MFD_CLOEXEC);
+	if (f >= 0 && f <= 3) {
+		/* The host is started by this descriptor's /proc path after
+		 * its socket has been moved to 3: keep clear of 0-3. */
+		int g = fcntl(f, F_DUPFD_CLOEXEC, 4);
+		close(f);
+		f = g;
 	}
+	if (f < 0)
+		return -1;
+	size_t n = (size_t)(witness_host_image_end - witness_host_image);
+	if (witness_write_full(f, witness_host_image, n) < 0) {
+		int e = errno;
+		close(f);
+		errno = e;
+		return -1;
+	}
+	return fd = f;
 }
 
-/* ---- the builder's side */
+/* Reads the host's hello into z->addr; returns 0, or -1 with errno set. */
+static int read_hello(struct witness_spawner *z)
+{
+	size_t want = 0;
+	while (witness_symbols[want].name)
+		want++;
+	size_t len = sizeof(struct witness_host_hello) + want * sizeof(uint64_t);
+	char *msg = xmalloc(len + 1);
+	struct pollfd pf = {z->sock, POLLIN, 0};
+	ssize_t r = -1;
+	if (poll(&pf, 1, HELLO_TIMEOUT_MS) == 1)
+		r = recv(z->sock, msg, len + 1, 0);
+	struct witness_host_hello h = {0};
+	if (r >= (ssize_t)sizeof h)
+		memcpy(&h, msg, sizeof h);
+	int e = r < 0 ? errno : 0;
+	if (r >= (ssize_t)sizeof h && h.error)
+		e = h.error;              /* it could not reserve the area */
+	else if (r != (ssize_t)len || h.version != WITNESS_HOST_VERSION ||
+	    h.nsymbols != want)
+		e = e ? e : EPROTO;       /* gone, or from another build */
+	if (!e) {
+		free(z->addr);
+		z->addr = xmalloc(want * sizeof *z->addr);
+		memcpy(z->addr, msg + sizeof h, want * sizeof *z->addr);
+	}
+	free(msg);
+	errno = e;
+	return e ? -1 : 0;
+}
 
 int witness_spawner_start(struct witness_spawner *z,
     const struct witness_opts *o, const struct witness_area *area)
 {
-	int sv[2];
+	int sv[2], exe = host_file();
 	z->pid = -1;
 	z->sock = -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (exe < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv) < 0)
 		return -1;
+	char path[64], cpu[16], mem[16], base[32], size[32];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", exe);
+	snprintf(cpu, sizeof cpu, "%d", o->cpu_s);
+	snprintf(mem, sizeof mem, "%d", o->memory_mb);
+	snprintf(base, sizeof base, "%jx", (uintmax_t)(uintptr_t)area->base);
+	snprintf(size, sizeof size, "%zx", area->size);
+	char *argv[] = {"folio-witness-host", cpu, mem, base, size, NULL};
+	char *envp[] = {NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
 	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		witness_close_except(sv[1], sv[1]);
-		spawner_main(o, area, sv[1]);
-	}
-	int e = errno;
+	int rc = posix_spawn(&z->pid, path, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
-	if (pid < 0) {
+	if (rc != 0) {
 		close(sv[0]);
+		z->pid = -1;
+		errno = rc;
+		return -1;
+	}
+	z->sock = sv[0];
+	if (read_hello(z) < 0) {
+		int e = errno;
+		kill(z->pid, SIGKILL);
+		witness_spawner_stop(z);
 		errno = e;
 		return -1;
 	}
-	z->pid = pid;
-	z->sock = sv[0];
 	return 0;
 }
 

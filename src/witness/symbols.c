@@ -1,8 +1,11 @@
 /*
  * symbols.c -- the functions and objects a witness may link against: every
- * function the prelude (the headers of include/) and flow.h declare, bound to folio's
- * own copy with tcc_add_symbol.  tests/unit/test_witness_symbols.c parses
- * the headers and fails when one is missing here.
+ * function the prelude (the headers of include/) and flow.h declare.
+ * tests/unit/test_witness_symbols.c parses the headers and fails when one
+ * is missing here.  Compiled twice: into the witness host (WITNESS_HOST
+ * defined), where the table holds the addresses witnesses are linked to,
+ * and into folio, which needs only the names (the compile server takes
+ * the addresses from the host's hello).
  *
  * Divisions: assert, the table.
  */
@@ -20,6 +23,8 @@
 
 /* ---- assert */
 
+#ifdef WITNESS_HOST
+
 /* The prelude's assert(); line is the line within the witness. */
 int witness_line_offset;
 
@@ -31,14 +36,20 @@ static void witness_assert_fail(const char *expr, int line)
 	fflush(stderr);
 	abort();
 }
+#endif
 
 /* ---- the table */
 
-#define SYM(f) {#f, (const void *)&f}
+#ifdef WITNESS_HOST
+#define SYM_AS(name, f) {name, (const void *)&f}
+#else
+#define SYM_AS(name, f) {name, NULL}
+#endif
+#define SYM(f) SYM_AS(#f, f)
 
 const struct witness_symbol witness_symbols[] = {
 	/* stdio.h */
-	{"stdout", &stdout}, {"stderr", &stderr},
+	SYM(stdout), SYM(stderr),
 	SYM(printf), SYM(fprintf), SYM(sprintf), SYM(snprintf), SYM(vprintf),
 	SYM(vfprintf), SYM(vsprintf), SYM(vsnprintf), SYM(sscanf), SYM(puts),
 	SYM(putchar), SYM(fputs), SYM(fputc), SYM(putc), SYM(fwrite),
@@ -47,7 +58,7 @@ const struct witness_symbol witness_symbols[] = {
 	SYM(malloc), SYM(calloc), SYM(realloc), SYM(free),
 	/* exit() must not run the builder's atexit handlers (SQLite, the
 	 * test harness): the runner's own exit flushes and leaves. */
-	{"exit", (const void *)&witness_child_exit}, {"_Exit", (const void *)&_exit},
+	SYM_AS("exit", witness_child_exit), SYM_AS("_Exit", _exit),
 	SYM(abort), SYM(atoi), SYM(atol), SYM(atoll), SYM(atof), SYM(strtod),
 	SYM(strtof), SYM(strtol), SYM(strtoll), SYM(strtoul), SYM(strtoull),
 	SYM(abs), SYM(labs), SYM(llabs), SYM(qsort), SYM(bsearch), SYM(rand),
@@ -75,7 +86,7 @@ const struct witness_symbol witness_symbols[] = {
 	SYM(expf), SYM(logf), SYM(log1pf), SYM(powf), SYM(sqrtf), SYM(fabsf),
 	SYM(floorf), SYM(ceilf), SYM(roundf), SYM(fminf), SYM(fmaxf),
 	/* assert.h */
-	{"__folio_assert_fail", (const void *)&witness_assert_fail},
+	SYM_AS("__folio_assert_fail", witness_assert_fail),
 	/* flow.h */
 	SYM(flow_adam_init), SYM(flow_adam_step), SYM(flow_add_actnorm),
 	SYM(flow_add_affine), SYM(flow_add_coupling),

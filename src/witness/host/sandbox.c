@@ -30,23 +30,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 /* ---- limits */
 
 rlim_t witness_sandbox_address_limit(const struct witness_opts *o)
 {
-#ifdef UNDER_ASAN
-	/* The shadow memory makes address space meaningless: no cap. */
-	(void)o;
-	return 0;
-#else
 	/* A child inherits its parent's mappings, so the cap is on what it
 	 * adds: pages mapped now (/proc/self/statm) plus memory_mb. */
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -58,7 +45,6 @@ rlim_t witness_sandbox_address_limit(const struct witness_opts *o)
 	}
 	return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) +
 	    (rlim_t)o->memory_mb * 1024 * 1024;
-#endif
 }
 
 static int limit(int resource, rlim_t soft, rlim_t hard)
@@ -103,9 +89,6 @@ int witness_sandbox_filter(void)
 		ALLOW(SYS_rt_sigreturn), ALLOW(SYS_getpid), ALLOW(SYS_gettid),
 		ALLOW(SYS_tgkill), ALLOW(SYS_clock_gettime),
 		ALLOW(SYS_close), ALLOW(SYS_exit), ALLOW(SYS_exit_group),
-		/* Signal delivery on an alternate stack (AddressSanitizer sets
-		 * one up in every thread it reports from). */
-		ALLOW(SYS_sigaltstack), ALLOW(SYS_sched_yield),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
 	};
 	struct sock_fprog fprog = {

@@ -1,0 +1,174 @@
+/*
+ * host.c -- the witness host: a small static program, embedded in folio
+ * (../host_image.S) and started by the builder once per run of witnesses,
+ * that forks the runners witnesses run in (runner.c).
+ *
+ * Why a program of its own, and not forks of the builder: on a paravirtual
+ * machine, making and tearing down an address space costs in proportion
+ * to its mappings and page tables, and folio maps twenty shared libraries
+ * that a witness never calls.  A fork of this static program, which holds
+ * only the C library, libm, the flow library and the sandbox, costs about
+ * half as much.  Being static and not position-independent, it has the
+ * same addresses every time it starts; it tells the builder the address of
+ * every symbol a witness may link against, and the compile server (a fork
+ * of the builder) links each witness to them.
+ *
+ * Usage (by the builder): HOST CPU_S MEMORY_MB AREA_BASE AREA_SIZE, with
+ * a SOCK_SEQPACKET socket to the builder as descriptor 3.  AREA_BASE and
+ * AREA_SIZE (hexadecimal, bytes) are the address range the builder has
+ * reserved for compiled witnesses; the host reserves the same range, so
+ * that a runner finds it free.
+ *
+ * Protocol, over the socket:
+ *   host -> builder     struct witness_host_hello, then the symbols'
+ *                       addresses (uint64, in witness_symbols order), in
+ *                       one message, once
+ *   builder -> host     struct spawn_request, carrying the runner's four
+ *                       descriptors (SCM_RIGHTS): "fork a runner with these"
+ *   host -> builder     struct spawn_event: 'P' with the new runner's pid
+ *                       (or with pid -1 and errno when fork failed), one per
+ *                       request, in order; 'W' with a pid and its wait
+ *                       status when a runner has ended
+ * The host exits when the builder closes its end.
+ */
+#include "witness/internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SOCK_FD 3
+
+static void send_event(int sock, int kind, pid_t pid, int value)
+{
+	struct spawn_event e = {kind, pid, value};
+	while (send(sock, &e, sizeof e, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* Receives one request and its descriptors; returns 1, 0 at end of file,
+ * -1 on a malformed message. */
+static int recv_request(int sock, struct spawn_request *rq, int fd[4])
+{
+	char cbuf[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = {rq, sizeof *rq};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+	ssize_t r;
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r < 0 && errno != ECONNRESET ? -1 : 0;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	if ((size_t)r != sizeof *rq || !c || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(4 * sizeof(int)))
+		return -1;
+	memcpy(fd, CMSG_DATA(c), 4 * sizeof(int));
+	return 1;
+}
+
+/* Says hello: error is 0, or the errno of reserving the area. */
+static void send_hello(int sock, int error)
+{
+	size_t n = 0;
+	while (witness_symbols[n].name)
+		n++;
+	size_t len = sizeof(struct witness_host_hello) + n * sizeof(uint64_t);
+	char *msg = calloc(1, len);
+	if (!msg)
+		_exit(127);
+	struct witness_host_hello h = {WITNESS_HOST_VERSION, error, n};
+	memcpy(msg, &h, sizeof h);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = (uint64_t)(uintptr_t)witness_symbols[i].addr;
+		memcpy(msg + sizeof h + i * sizeof a, &a, sizeof a);
+	}
+	while (send(sock, msg, len, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	free(msg);
+}
+
+/* Forks a runner per request and reports on them; never returns. */
+static void serve(const struct witness_opts *o,
+    const struct witness_area *area, int sock)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		_exit(127);
+	/* Runners inherit this process's mappings, which hardly change. */
+	rlim_t as = witness_sandbox_address_limit(o);
+	for (;;) {
+		struct pollfd pf[2] = {{sock, POLLIN, 0}, {sfd, POLLIN, 0}};
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			_exit(127);
+		if (pf[1].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) > 0)
+				;
+			int st;
+			pid_t pid;
+			while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+				send_event(sock, 'W', pid, st);
+		}
+		if (!pf[0].revents)
+			continue;
+		struct spawn_request rq;
+		int fd[4];
+		int r = recv_request(sock, &rq, fd);
+		if (r == 0)
+			_exit(0);
+		if (r < 0)
+			continue;
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(sock);
+			close(sfd);
+			witness_runner_main(o, area, as, fd);
+		}
+		send_event(sock, 'P', pid, pid < 0 ? errno : 0);
+		for (int k = 0; k < 4; k++)
+			close(fd[k]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5)
+		return 2;
+	/* Only the builder's socket stays open, and every signal has its
+	 * default action (an ignored SIGPIPE survives exec, and a runner
+	 * must die of it like any program). */
+	close_range(SOCK_FD + 1, ~0u, 0);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	struct witness_opts o = {.cpu_s = atoi(argv[1]),
+	    .memory_mb = atoi(argv[2])};
+	struct witness_area area = {
+		(void *)(uintptr_t)strtoull(argv[3], NULL, 16),
+		(size_t)strtoull(argv[4], NULL, 16),
+	};
+	void *got = mmap(area.base, area.size, PROT_NONE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	int error = got == MAP_FAILED ? errno : got != area.base ? EEXIST : 0;
+	send_hello(SOCK_FD, error);
+	if (error)
+		return 1;
+	serve(&o, &area, SOCK_FD);
+}
