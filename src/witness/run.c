@@ -280,6 +280,7 @@ struct run {
 	struct witness_spawner sp;
 	struct job **awaiting;       /* FIFO of jobs waiting for their pid */
 	size_t nawaiting;
+	int host_failed;             /* times the host did not start */
 };
 
 static size_t count(const struct run *s, enum job_state state)
@@ -298,10 +299,19 @@ static struct job *find(struct run *s, enum job_state state)
 	return NULL;
 }
 
-/* Starts the witness host; returns 0, or -1 with errno set. */
+/* Starts the witness host; returns 0, or -1 with errno set after saying
+ * why (once per run: each witness it fails says so as well). */
 static int host_start(struct run *s)
 {
-	return witness_spawner_start(&s->sp, s->o, &s->area);
+	if (witness_spawner_start(&s->sp, s->o, &s->area) == 0)
+		return 0;
+	int e = errno;
+	if (!s->host_failed++)
+		diags_add(s->d, DIAG_ERROR, NULL, 0, 0, "witness",
+		    "cannot start the witness host (a program folio carries "
+		    "and runs from an anonymous file): %s", strerror(e));
+	errno = e;
+	return -1;
 }
 
 /* Sends the next witness to the server when it is idle and the queue of

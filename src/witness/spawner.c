@@ -28,6 +28,13 @@ extern const char witness_host_image[], witness_host_image_end[];
 
 #define HELLO_TIMEOUT_MS 10000
 
+/* Linux 6.3 and later can make anonymous files unexecutable by default
+ * (sysctl vm.memfd_noexec); this flag asks for an executable one.  Older
+ * kernels reject it, and make them executable anyway. */
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
 /* The executable as an open anonymous file, made on first use; -1 when it
  * cannot be made. */
 static int host_file(void)
@@ -35,7 +42,9 @@ static int host_file(void)
 	static int fd = -1;
 	if (fd >= 0)
 		return fd;
-	int f = memfd_create("folio-witness-host", MFD_CLOEXEC);
+	int f = memfd_create("folio-witness-host", MFD_CLOEXEC | MFD_EXEC);
+	if (f < 0 && errno == EINVAL)
+		f = memfd_create("folio-witness-host", MFD_CLOEXEC);
 	if (f >= 0 && f <= 3) {
 		/* The host is started by this descriptor's /proc path after
 		 * its socket has been moved to 3: keep clear of 0-3. */
