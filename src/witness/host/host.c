@@ -6,10 +6,13 @@
  * Why a program of its own, and not forks of the builder: on a paravirtual
  * machine, making and tearing down an address space costs in proportion
  * to its mappings and page tables, and folio maps twenty shared libraries
- * that a witness never calls.  A fork of this static program, which holds
- * only the C library, libm, the flow library and the sandbox, costs about
- * half as much.  Being static and not position-independent, it has the
- * same addresses every time it starts; it tells the builder the address of
+ * that a witness never calls.  This program holds only the C library,
+ * libm, the flow library and the sandbox, and a witness in a fork of it
+ * costs less: 500 witnesses took 2.5 s of CPU time instead of 2.9 s, side
+ * by side on the development machine.  It also runs witnesses in a clean
+ * process: no handler, lock, locale or buffer of the builder's carries
+ * over.  Being static and not position-independent, it has the same
+ * addresses every time it starts; it tells the builder the address of
  * every symbol a witness may link against, and the compile server (a fork
  * of the builder) links each witness to them.
  *
