@@ -74,7 +74,12 @@ static int read_hello(struct witness_spawner *z)
 	char *msg = xmalloc(len + 1);
 	struct pollfd pf = {z->sock, POLLIN, 0};
 	ssize_t r = -1;
-	if (poll(&pf, 1, HELLO_TIMEOUT_MS) == 1)
+	int ready;
+	while ((ready = poll(&pf, 1, HELLO_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (ready == 0)
+		errno = ETIMEDOUT;
+	if (ready == 1)
 		r = recv(z->sock, msg, len + 1, 0);
 	struct witness_host_hello h = {0};
 	if (r >= (ssize_t)sizeof h)
