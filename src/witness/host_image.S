@@ -1,7 +1,7 @@
 /*
  * host_image.S -- the witness host's executable (host/host.c), built
  * static by src/witness/module.mk and kept in folio as read-only data;
- * spawner.c starts it from a copy in an anonymous file.
+ * host_client.c starts it from a copy in an anonymous file.
  */
 	.section .rodata
 	.balign 16

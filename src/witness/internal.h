@@ -116,9 +116,9 @@ int witness_runner_send(struct witness_runner *r, const void *image,
  * closes stdout, stderr and the control channel, then _exit(status). */
 void witness_child_exit(int status) __attribute__((noreturn));
 
-/* The witness host (host/host.c; the builder's side in spawner.c): forks
- * runners on request and reports their pids and exits. */
-struct witness_spawner {
+/* The witness host (host/host.c; the builder's side in host_client.c):
+ * forks runners on request and reports their pids and exits. */
+struct witness_host {
 	pid_t pid;                   /* -1 when not running */
 	int sock;
 	uint64_t *addr;              /* from its hello: where each symbol of
@@ -143,16 +143,16 @@ struct spawn_event {
 };
 /* Starts the host and reads its hello into z->addr; returns 0, or -1
  * with errno set. */
-int witness_spawner_start(struct witness_spawner *z,
+int witness_host_start(struct witness_host *z,
     const struct witness_opts *o, const struct witness_area *area);
 /* Asks for a runner with the descriptors fd; its 'P' event follows,
  * after those of earlier requests.  Returns 0 or -1. */
-int witness_spawner_request(struct witness_spawner *z, const int fd[4]);
+int witness_host_request(struct witness_host *z, const int fd[4]);
 /* Reads one event without blocking: 1 got one, 0 none yet, -1 the
  * host has gone. */
-int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e);
+int witness_host_read(struct witness_host *z, struct spawn_event *e);
 /* Ends the host (runners it forked run on until they end). */
-void witness_spawner_stop(struct witness_spawner *z);
+void witness_host_stop(struct witness_host *z);
 
 /* Cuts text into normalised lines (compare.c): "\r" and trailing blanks
  * dropped, trailing empty lines dropped.  *lines is an array of fresh

@@ -277,7 +277,7 @@ struct run {
 	size_t nready, ready_cap;
 	struct job *jobs;
 	size_t njobs;                /* 4 per job slot: running, spare, ending */
-	struct witness_spawner sp;
+	struct witness_host host;
 	struct job **awaiting;       /* FIFO of jobs waiting for their pid */
 	size_t nawaiting;
 	int host_failed;             /* times the host did not start */
@@ -301,9 +301,9 @@ static struct job *find(struct run *s, enum job_state state)
 
 /* Starts the witness host; returns 0, or -1 with errno set after saying
  * why (once per run: each witness it fails says so as well). */
-static int host_start(struct run *s)
+static int start_host(struct run *s)
 {
-	if (witness_spawner_start(&s->sp, s->o, &s->area) == 0)
+	if (witness_host_start(&s->host, s->o, &s->area) == 0)
 		return 0;
 	int e = errno;
 	if (!s->host_failed++)
@@ -321,9 +321,9 @@ static void compile_next(struct run *s)
 	while (!s->compiling && s->next < s->n && s->nready < s->ready_cap) {
 		struct witness_item *it = &s->items[s->next++];
 		/* The server needs the host's addresses: the host first. */
-		if (s->cc.pid < 0 && ((!s->sp.addr && host_start(s) < 0) ||
+		if (s->cc.pid < 0 && ((!s->host.addr && start_host(s) < 0) ||
 		    witness_compiler_start(&s->cc, s->o, &s->area,
-		    s->sp.addr) < 0)) {
+		    s->host.addr) < 0)) {
 			start_failed(it, s->d, &s->failed);
 			continue;
 		}
@@ -377,11 +377,11 @@ static struct ready ready_pop(struct run *s)
 static int spare_request(struct run *s, struct job *j)
 {
 	int fd[4];
-	if (s->sp.pid < 0 && host_start(s) < 0)
+	if (s->host.pid < 0 && start_host(s) < 0)
 		return -1;
 	if (witness_runner_prepare(&j->r, fd) < 0)
 		return -1;
-	int rc = witness_spawner_request(&s->sp, fd);
+	int rc = witness_host_request(&s->host, fd);
 	int e = errno;
 	for (int k = 0; k < 4; k++)
 		close(fd[k]);
@@ -448,9 +448,9 @@ static struct job *find_pid(struct run *s, pid_t pid)
 }
 
 /* The host has gone: every runner it had is lost. */
-static void spawner_lost(struct run *s)
+static void host_lost(struct run *s)
 {
-	witness_spawner_stop(&s->sp);
+	witness_host_stop(&s->host);
 	s->nawaiting = 0;
 	for (size_t i = 0; i < s->njobs; i++) {
 		struct job *j = &s->jobs[i];
@@ -474,11 +474,11 @@ static void spawner_lost(struct run *s)
 
 /* Takes in what the host says: pids of new runners, ends of old
  * ones. */
-static void spawner_events(struct run *s)
+static void host_events(struct run *s)
 {
 	struct spawn_event e;
 	int r;
-	while ((r = witness_spawner_read(&s->sp, &e)) == 1) {
+	while ((r = witness_host_read(&s->host, &e)) == 1) {
 		if (e.kind == 'P' && s->nawaiting > 0) {
 			struct job *j = s->awaiting[0];
 			memmove(s->awaiting, s->awaiting + 1,
@@ -506,7 +506,7 @@ static void spawner_events(struct run *s)
 		}
 	}
 	if (r < 0)
-		spawner_lost(s);
+		host_lost(s);
 }
 
 /* Waits for output, an exit, an answer or the nearest deadline, and takes
@@ -516,8 +516,8 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 {
 	size_t npf = 0, cap = (size_t)s->o->output_kb * 1024;
 	double t = now_ms(), wait = 1e9;
-	if (s->sp.pid >= 0) {
-		pf[npf] = (struct pollfd){s->sp.sock, POLLIN, 0};
+	if (s->host.pid >= 0) {
+		pf[npf] = (struct pollfd){s->host.sock, POLLIN, 0};
 		owner[npf++] = NULL;
 	}
 	if (s->compiling) {
@@ -547,8 +547,8 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 		struct job *j = owner[k];
 		if (!pf[k].revents)
 			continue;
-		if (!j && s->sp.pid >= 0 && pf[k].fd == s->sp.sock) {
-			spawner_events(s);
+		if (!j && s->host.pid >= 0 && pf[k].fd == s->host.sock) {
+			host_events(s);
 			continue;
 		}
 		if (!j) {
@@ -619,7 +619,7 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	s.njobs = 4 * (size_t)o.jobs;
 	s.jobs = xcalloc(s.njobs, sizeof *s.jobs);
 	s.awaiting = xcalloc(s.njobs, sizeof *s.awaiting);
-	s.sp.pid = -1;
+	s.host.pid = -1;
 	/* every job's pipes, the host's socket, the server's answers */
 	size_t npoll = s.njobs * NPIPES + 2;
 	struct pollfd *pf = xcalloc(npoll, sizeof *pf);
@@ -636,8 +636,8 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 	}
 	witness_compiler_stop(&s.cc, 0);
 	buf_free(&s.cc.answer);
-	witness_spawner_stop(&s.sp);
-	free(s.sp.addr);
+	witness_host_stop(&s.host);
+	free(s.host.addr);
 	munmap(s.area.base, s.area.size);
 	free(owner);
 	free(pf);

@@ -241,9 +241,9 @@ static void test_host_knows_every_symbol(void **state)
 	area.base = mmap(NULL, area.size, PROT_NONE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	assert_true(area.base != MAP_FAILED);
-	struct witness_spawner z = {0}, again = {0};
-	assert_int_equal(witness_spawner_start(&z, &o, &area), 0);
-	assert_int_equal(witness_spawner_start(&again, &o, &area), 0);
+	struct witness_host z = {0}, again = {0};
+	assert_int_equal(witness_host_start(&z, &o, &area), 0);
+	assert_int_equal(witness_host_start(&again, &o, &area), 0);
 	size_t n = 0;
 	for (; witness_symbols[n].name; n++) {
 		assert_true(z.addr[n] != 0);
@@ -251,8 +251,8 @@ static void test_host_knows_every_symbol(void **state)
 		assert_true(z.addr[n] == again.addr[n]);
 	}
 	assert_true(n > 150);
-	witness_spawner_stop(&z);
-	witness_spawner_stop(&again);
+	witness_host_stop(&z);
+	witness_host_stop(&again);
 	free(z.addr);
 	free(again.addr);
 	munmap(area.base, area.size);

@@ -1,5 +1,5 @@
 /*
- * spawner.c -- the builder's side of the witness host (host/host.c): it
+ * host_client.c -- the builder's side of the witness host (host/host.c): it
  * starts the host, takes its hello (the addresses witnesses link against),
  * asks it for runners and reads what it says about them.  The protocol is
  * described in host/host.c.
@@ -65,7 +65,7 @@ static int host_file(void)
 }
 
 /* Reads the host's hello into z->addr; returns 0, or -1 with errno set. */
-static int read_hello(struct witness_spawner *z)
+static int read_hello(struct witness_host *z)
 {
 	size_t want = 0;
 	while (witness_symbols[want].name)
@@ -100,7 +100,7 @@ static int read_hello(struct witness_spawner *z)
 	return e ? -1 : 0;
 }
 
-int witness_spawner_start(struct witness_spawner *z,
+int witness_host_start(struct witness_host *z,
     const struct witness_opts *o, const struct witness_area *area)
 {
 	int sv[2], exe = host_file();
@@ -134,14 +134,14 @@ int witness_spawner_start(struct witness_spawner *z,
 	if (read_hello(z) < 0) {
 		int e = errno;
 		kill(z->pid, SIGKILL);
-		witness_spawner_stop(z);
+		witness_host_stop(z);
 		errno = e;
 		return -1;
 	}
 	return 0;
 }
 
-int witness_spawner_request(struct witness_spawner *z, const int fd[4])
+int witness_host_request(struct witness_host *z, const int fd[4])
 {
 	struct spawn_request rq = {'F'};
 	char cbuf[CMSG_SPACE(4 * sizeof(int))];
@@ -161,7 +161,7 @@ int witness_spawner_request(struct witness_spawner *z, const int fd[4])
 	return r == (ssize_t)sizeof rq ? 0 : -1;
 }
 
-int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e)
+int witness_host_read(struct witness_host *z, struct spawn_event *e)
 {
 	ssize_t r;
 	do
@@ -172,7 +172,7 @@ int witness_spawner_read(struct witness_spawner *z, struct spawn_event *e)
 	return r == (ssize_t)sizeof *e ? 1 : -1;
 }
 
-void witness_spawner_stop(struct witness_spawner *z)
+void witness_host_stop(struct witness_host *z)
 {
 	if (z->pid < 0)
 		return;
