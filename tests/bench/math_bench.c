@@ -10,7 +10,10 @@
  * take turns pass by pass, so that the two passes of a round see the same
  * machine: this one is shared, and its speed swings by half from one
  * minute to the next.  After WARM passes each (the first is "cold"), ROUNDS
- * rounds each time a pass of either side, in alternating order; each round
+ * rounds each time a pass of either side, in alternating order.  The
+ * warm-up is long because each of the pool's workers sees only its share
+ * of a pass, so its JIT takes that many more passes to settle (the peer's
+ * settles in two or three); both sides are measured settled.  Each round
  * gives a paired ratio (peer's pass time over the pool's).  The headline
  * ratio is the median of the paired ratios; the best pass of each side is
  * reported too.  Pool start-up is timed separately.
@@ -30,7 +33,7 @@
 
 extern char **environ;
 
-#define WARM 3
+#define WARM 10
 #define ROUNDS 12
 #ifndef WORKERS
 #define WORKERS 2
