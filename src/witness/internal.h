@@ -165,6 +165,7 @@ enum witness_kill {
 	WITNESS_KILL_NONE,
 	WITNESS_KILL_TIMEOUT,        /* past timeout_ms */
 	WITNESS_KILL_OUTPUT,         /* past output_kb */
+	WITNESS_KILL_CONTROL,        /* wrote a flood to the control channel */
 };
 struct witness_run {
 	int wstatus;                 /* from waitpid */

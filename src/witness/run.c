@@ -100,8 +100,11 @@ static void job_kill(struct job *j, enum witness_kill why)
 	job_close(j, PIPE_ERR);
 }
 
+/* What a runner may write to its control channel. */
+#define CTL_CAP 4096
+
 /* Reads what pipe k of j has; kills the runner when its stdout and stderr
- * together pass cap bytes. */
+ * together pass cap bytes, or its control channel CTL_CAP. */
 static void job_read(struct job *j, int k, size_t cap)
 {
 	char tmp[16384];
@@ -115,15 +118,16 @@ static void job_read(struct job *j, int k, size_t cap)
 			job_close(j, k);
 			return;
 		}
-		if (k == PIPE_CTL) {
-			buf_put(&j->data[k], tmp, (size_t)r);
-			continue;
-		}
-		size_t have = j->data[PIPE_OUT].len + j->data[PIPE_ERR].len;
-		size_t room = have < cap ? cap - have : 0;
+		/* The control channel carries "R" or a short "F" message; more
+		 * is a witness writing to it. */
+		size_t have = k == PIPE_CTL ? j->data[k].len :
+		    j->data[PIPE_OUT].len + j->data[PIPE_ERR].len;
+		size_t limit = k == PIPE_CTL ? CTL_CAP : cap;
+		size_t room = have < limit ? limit - have : 0;
 		buf_put(&j->data[k], tmp, (size_t)r < room ? (size_t)r : room);
 		if ((size_t)r > room) {
-			job_kill(j, WITNESS_KILL_OUTPUT);
+			job_kill(j, k == PIPE_CTL ? WITNESS_KILL_CONTROL :
+			    WITNESS_KILL_OUTPUT);
 			return;
 		}
 	}
@@ -182,7 +186,12 @@ static void job_finish(const struct witness_opts *o, struct job *j,
 		struct witness_item *it = j->it;
 		it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
 		it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
-		buf_put(&j->ctl, j->data[PIPE_CTL].data, j->data[PIPE_CTL].len);
+		/* What the runner said: "R" (main was called), or "F" and a
+		 * message.  Anything after "R" was written by the witness,
+		 * and is not folio's to read. */
+		struct buf *said = &j->data[PIPE_CTL];
+		size_t n = said->len && said->data[0] == 'R' ? 1 : said->len;
+		buf_put(&j->ctl, said->data, n);
 		finish(o, it, &j->ctl, j->wstatus, j->killed, d, failed);
 	}
 	job_close_all(j);

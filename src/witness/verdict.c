@@ -171,6 +171,10 @@ void witness_verdict(const struct witness_opts *o, struct witness_item *it,
 	} else if (r->killed == WITNESS_KILL_OUTPUT) {
 		what = xasprintf("output exceeds %d KiB", o->output_kb);
 		runtime_diag(it, WITNESS_OUTPUT_LIMIT, d, what);
+	} else if (r->killed == WITNESS_KILL_CONTROL) {
+		what = xstrdup("wrote more than 4 KiB to descriptor 3, which is "
+		    "folio's control channel");
+		runtime_diag(it, WITNESS_RUNTIME_ERROR, d, what);
 	} else if (sandbox) {
 		it->status = WITNESS_SYSTEM_ERROR;
 		diags_add(d, DIAG_ERROR, it->path, it->code_line, 1, STAGE,

@@ -226,6 +226,24 @@ static void test_signal_others_raw(void **state)
 	free(code);
 }
 
+/* Descriptor 3 is folio's control channel; a witness that writes a flood
+ * to it (with a raw write) is stopped, not buffered without end. */
+static void test_control_channel_flood(void **state)
+{
+	(void)state;
+	check("static char junk[1 << 16];\n"
+	    "static long sys3(long n, long a, long b, long c) {\n"
+	    "  long r;\n"
+	    "  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), "
+	    "\"S\"(b), \"d\"(c) : \"rcx\", \"r11\", \"memory\");\n"
+	    "  return r;\n}\n"
+	    "int main(void) {\n"
+	    "  for (;;) sys3(1, 3, (long)junk, sizeof junk);\n"
+	    "}\n", "", WITNESS_RUNTIME_ERROR,
+	    "page.md:10:1: error: witness: witness `w` wrote more than 4 KiB "
+	    "to descriptor 3, which is folio's control channel\n");
+}
+
 static void test_timeout(void **state)
 {
 	(void)state;
@@ -445,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_fork_bomb_raw),
 		cmocka_unit_test(test_write_file_raw),
 		cmocka_unit_test(test_signal_others_raw),
+		cmocka_unit_test(test_control_channel_flood),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_cpu_limit),
 		cmocka_unit_test(test_segfault),
