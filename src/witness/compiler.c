@@ -21,7 +21,8 @@
  *   request  uint64 length, then the code
  *   answer   struct compiler_head, then msgs_len bytes of compiler messages
  *            (each ending in NUL), then image_len bytes of machine code
- * The server exits when its request pipe reaches end of file.
+ * The server exits when its request pipe reaches end of file.  Before its
+ * first compile it confines itself to the prelude's files (confine.c).
  *
  * Divisions: the server, the client.
  */
@@ -107,6 +108,8 @@ static void serve(const struct witness_opts *o,
 	setrlimit(RLIMIT_FSIZE, &none);
 	setrlimit(RLIMIT_CORE, &none);
 	signal(SIGPIPE, SIG_DFL);
+	uint32_t unconfined = witness_confine_compiler(o) < 0 ? (uint32_t)errno
+	    : 0;
 	struct buf msgs = {0};
 	char *code = NULL;
 	for (;;) {
@@ -120,6 +123,7 @@ static void serve(const struct witness_opts *o,
 		msgs.len = 0;
 		struct compiler_head head;
 		compile_one(o, area, addr, code, &head, &msgs);
+		head.unconfined = unconfined;
 		head.msgs_len = msgs.len;
 		if (witness_write_full(out, &head, sizeof head) < 0 ||
 		    witness_write_full(out, msgs.data, msgs.len) < 0 ||

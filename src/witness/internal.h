@@ -52,10 +52,17 @@ static inline size_t witness_page_round(size_t n)
 	return (n + 4095) & ~(size_t)4095;
 }
 
+/* In the compile server, before it compiles anything: restricts the
+ * process (Landlock) to reading o's prelude folders and tcc library, and
+ * to opening no other file.  Returns 0, or -1 with errno set when the
+ * kernel cannot (confine.c). */
+int witness_confine_compiler(const struct witness_opts *o);
+
 /* The compile server (compiler.c).  Its answer to one request: */
 struct compiler_head {
 	uint32_t ok;                 /* 1 when compiled and linked */
-	uint32_t unused;
+	uint32_t unconfined;         /* 0, or the errno of the server's
+	                                failure to confine itself */
 	uint64_t msgs_len;           /* compiler messages, each with its NUL */
 	uint64_t image_len;          /* machine code, for area->base */
 	uint64_t entry;              /* offset of main in the image */

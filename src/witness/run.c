@@ -290,6 +290,7 @@ struct run {
 	struct job **awaiting;       /* FIFO of jobs waiting for their pid */
 	size_t nawaiting;
 	int host_failed;             /* times the host did not start */
+	int said_unconfined;         /* the note about Landlock is out */
 };
 
 static size_t count(const struct run *s, enum job_state state)
@@ -356,6 +357,12 @@ static void compile_done(struct run *s, int gone, enum witness_kill killed)
 	struct compiler_head h = {0};
 	if (!gone)
 		memcpy(&h, s->cc.answer.data, sizeof h);
+	if (!gone && h.unconfined && !s->said_unconfined++)
+		diags_add(s->d, DIAG_NOTE, NULL, 0, 0, "witness",
+		    "witnesses are compiled by a process that cannot be "
+		    "confined to the prelude's files (Landlock: %s): a "
+		    "witness may #include any file folio can read",
+		    strerror((int)h.unconfined));
 	if (!gone && h.ok) {
 		s->ready[s->nready++] = (struct ready){it,
 		    buf_detach(&s->cc.answer), ms};

@@ -244,6 +244,36 @@ static void test_control_channel_flood(void **state)
 	    "to descriptor 3, which is folio's control channel\n");
 }
 
+/* A witness reads no file but the prelude's, even at compile time: an
+ * #include of any other file is not found (and so its text cannot leak
+ * into a diagnostic).  The compile server is confined with Landlock; a
+ * kernel without it cannot keep this promise, and the test says so. */
+static void test_include_outside_prelude(void **state)
+{
+	(void)state;
+	const char *path = "build/witness-secret.txt";
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("SECRET_TOKEN more\n", f);
+	fclose(f);
+	struct witness_opts o = base_opts();
+	struct witness_item it;
+	char *got = run(&o, "int x =\n#include \"build/witness-secret.txt\"\n;\n"
+	    "int main(void) { return 0; }\n", "", 0, 0, &it);
+	unlink(path);
+	if (strstr(got, "cannot be confined")) {
+		free(got);
+		witness_item_clear(&it);
+		skip();
+	}
+	assert_string_equal(got, "page.md:11:1: error: witness: witness `w` "
+	    "does not compile: include file 'build/witness-secret.txt' not "
+	    "found\n");
+	assert_int_equal(it.status, WITNESS_COMPILE_ERROR);
+	free(got);
+	witness_item_clear(&it);
+}
+
 static void test_timeout(void **state)
 {
 	(void)state;
@@ -464,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_write_file_raw),
 		cmocka_unit_test(test_signal_others_raw),
 		cmocka_unit_test(test_control_channel_flood),
+		cmocka_unit_test(test_include_outside_prelude),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_cpu_limit),
 		cmocka_unit_test(test_segfault),
