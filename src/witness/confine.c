@@ -7,7 +7,10 @@
  * build's output (a CI log, say).  So the server confines itself with
  * Landlock before its first compile: from then on it may read the prelude
  * folder, flow.h's folder and tcc's runtime library, and open no other
- * file at all, for reading or for writing.  Landlock needs no privilege;
+ * file at all, for reading or for writing; where the kernel can, it may
+ * also neither bind nor connect TCP sockets, nor signal a process outside
+ * itself (should a bug in libtcc ever let witness code run in it).
+ * Landlock needs no privilege;
  * a kernel without it (before Linux 5.13, or with it turned off) leaves
  * the server as it was, and the builder says so.
  */
@@ -19,6 +22,18 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* struct landlock_ruleset_attr as Linux 6.10 has it; older kernels take
+ * the shorter versions of it (and the headers may know only those). */
+struct ruleset {
+	uint64_t handled_access_fs;   /* Landlock version 1 */
+	uint64_t handled_access_net;  /* version 4 */
+	uint64_t scoped;              /* version 6 */
+};
+#define NET_BIND_TCP (1ULL << 0)
+#define NET_CONNECT_TCP (1ULL << 1)
+#define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define SCOPE_SIGNAL (1ULL << 1)
 
 /* Rights newer than the kernel headers this may be built against. */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
@@ -63,10 +78,18 @@ int witness_confine_compiler(const struct witness_opts *o)
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1)
 		return -1;
-	struct landlock_ruleset_attr attr = {.handled_access_fs =
-	    all_rights(abi)};
-	int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-	    sizeof attr, 0);
+	struct ruleset attr = {all_rights(abi), 0, 0};
+	size_t size = sizeof attr.handled_access_fs;
+	if (abi >= 4) {
+		attr.handled_access_net = NET_BIND_TCP | NET_CONNECT_TCP;
+		size += sizeof attr.handled_access_net;
+	}
+	if (abi >= 6) {
+		attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL;
+		size += sizeof attr.scoped;
+	}
+	int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
+	    0);
 	if (ruleset < 0)
 		return -1;
 	const uint64_t read_dir = LANDLOCK_ACCESS_FS_READ_FILE |
