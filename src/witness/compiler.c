@@ -33,6 +33,7 @@
 #include <libtcc.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,6 +42,9 @@
 #include <unistd.h>
 
 /* ---- the server */
+
+/* Memory libtcc may use beyond the witness's own memory limit. */
+#define COMPILER_ROOM_MB 256
 
 /* libtcc's error callback: each message into the buffer with its NUL. */
 static void tcc_message(void *opaque, const char *msg)
@@ -97,6 +101,30 @@ out:
 	tcc_delete(s);
 }
 
+/* Caps the memory this process may add to what it has now (RLIMIT_DATA,
+ * relative, so that it holds under AddressSanitizer's huge mappings too):
+ * a witness's image fits in its memory limit, and libtcc needs some room
+ * of its own besides.  Without this, a witness declaring gigabytes of
+ * initialised data makes libtcc allocate them until the compile times
+ * out. */
+static void limit_data(const struct witness_opts *o)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long kb = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmData: %lu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (!kb)
+		return;
+	rlim_t cap = (rlim_t)kb * 1024 +
+	    ((rlim_t)o->memory_mb + COMPILER_ROOM_MB) * 1024 * 1024;
+	struct rlimit r = {cap, cap};
+	setrlimit(RLIMIT_DATA, &r);
+}
+
 /* The server's loop: never returns. */
 static void serve(const struct witness_opts *o,
     const struct witness_area *area, const uint64_t *addr, int in, int out)
@@ -108,6 +136,7 @@ static void serve(const struct witness_opts *o,
 	setrlimit(RLIMIT_FSIZE, &none);
 	setrlimit(RLIMIT_CORE, &none);
 	signal(SIGPIPE, SIG_DFL);
+	limit_data(o);
 	uint32_t unconfined = witness_confine_compiler(o) < 0 ? (uint32_t)errno
 	    : 0;
 	struct buf msgs = {0};

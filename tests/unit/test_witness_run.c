@@ -274,6 +274,39 @@ static void test_include_outside_prelude(void **state)
 	witness_item_clear(&it);
 }
 
+/* A witness declaring gigabytes of initialised data fails to compile at
+ * once, instead of making the compile server allocate them until the
+ * compile times out; the server goes on to compile the next witness. */
+static void test_compile_memory(void **state)
+{
+	(void)state;
+	struct witness_opts o = base_opts();
+	struct witness_item it[2];
+	memset(it, 0, sizeof it);
+	it[0] = (struct witness_item){.path = "page.md", .name = "huge",
+	    .code = "static char a[2000000000] = {1};\n"
+	    "static char b[2000000000] = {1};\n"
+	    "int main(void) { return a[5] + b[5]; }\n",
+	    .code_line = CODE_LINE, .expected = "",
+	    .expected_line = EXPECTED_LINE};
+	it[1] = (struct witness_item){.path = "page.md", .name = "small",
+	    .code = "#include <stdio.h>\nint main(void) { puts(\"ok\"); "
+	    "return 0; }\n", .code_line = 30, .expected = "ok\n",
+	    .expected_line = 40};
+	struct diags d = {0};
+	assert_int_equal(witness_run_all(&o, it, 2, &d), -1);
+	assert_int_equal(d.nitems, 1);
+	char *s = diag_format(&d.items[0]);
+	assert_string_equal(s, "page.md:10:1: error: witness: witness `huge` "
+	    "does not compile: memory full (realloc)");
+	free(s);
+	assert_int_equal(it[0].status, WITNESS_COMPILE_ERROR);
+	assert_int_equal(it[1].status, WITNESS_PASS);
+	diags_free(&d);
+	witness_item_clear(&it[0]);
+	witness_item_clear(&it[1]);
+}
+
 static void test_timeout(void **state)
 {
 	(void)state;
@@ -495,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_signal_others_raw),
 		cmocka_unit_test(test_control_channel_flood),
 		cmocka_unit_test(test_include_outside_prelude),
+		cmocka_unit_test(test_compile_memory),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_cpu_limit),
 		cmocka_unit_test(test_segfault),
