@@ -195,4 +195,60 @@ void witness_verdict(const struct witness_opts *o, struct witness_item *it,
  * so that a failed assert names the page's line (symbols.c). */
 extern int witness_line_offset;
 
+/* ---- one runner's job (job.c), for run.c */
+
+enum job_state {
+	JOB_FREE,
+	JOB_SPARE,                   /* forked, waiting for an image */
+	JOB_RUNNING,                 /* has its image; output still open */
+	JOB_ENDING,                  /* output closed; not yet reaped */
+};
+
+struct job {
+	enum job_state state;
+	struct witness_runner r;
+	struct witness_item *it;     /* NULL for a spare never used */
+	struct buf data[NPIPES];     /* what each pipe said */
+	struct buf ctl;              /* "C" + compiler messages, then data[CTL] */
+	double start, deadline;      /* ms on the monotonic clock */
+	double compile_ms;
+	enum witness_kill killed;
+	int reaped, wstatus;
+};
+
+/* A compiled witness waiting for a runner. */
+struct ready {
+	struct witness_item *it;
+	char *answer;                /* compiler_head, messages, image */
+	double compile_ms;
+};
+
+/* Milliseconds on the monotonic clock. */
+double witness_now_ms(void);
+/* Closes j's pipe k, or every descriptor j still holds. */
+void witness_job_close(struct job *j, int k);
+void witness_job_close_all(struct job *j);
+/* Kills j's runner for the given reason and stops reading from it. */
+void witness_job_kill(struct job *j, enum witness_kill why);
+/* Reads what pipe k of j has; kills the runner when its stdout and stderr
+ * together pass cap bytes, or when it floods its control channel. */
+void witness_job_read(struct job *j, int k, size_t cap);
+/* 1 while any of j's pipes is open. */
+int witness_job_output_open(const struct job *j);
+/* Hands the image in rd (freed) to the spare j, for rd->it. */
+void witness_job_dispatch(struct job *j, const struct witness_opts *o,
+    struct ready *rd);
+/* Gives j's witness its verdict once its runner is reaped, counting a
+ * failure in *failed, and frees j. */
+void witness_job_finish(const struct witness_opts *o, struct job *j,
+    struct diags *d, size_t *failed);
+/* A witness that never reached a runner: the compiler rejected it, went
+ * away, or took too long.  msgs (len bytes) is what the compiler said. */
+void witness_finish_unrun(const struct witness_opts *o,
+    struct witness_item *it, const char *msgs, size_t len, int wstatus,
+    enum witness_kill killed, double ms, struct diags *d, size_t *failed);
+/* A witness that could not be started (errno tells why). */
+void witness_start_failed(struct witness_item *it, struct diags *d,
+    size_t *failed);
+
 #endif

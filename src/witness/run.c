@@ -17,7 +17,7 @@
  * Forking a spare, and the kernel's taking a finished runner down, happen
  * while other witnesses compile and run.
  *
- * Divisions: jobs, finishing, witness_run_all.
+ * One runner's job, from spare to verdict, is in job.c.
  */
 #include "witness/internal.h"
 
@@ -31,199 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- jobs */
-
-enum job_state {
-	JOB_FREE,
-	JOB_SPARE,                   /* forked, waiting for an image */
-	JOB_RUNNING,                 /* has its image; output still open */
-	JOB_ENDING,                  /* output closed; not yet reaped */
-};
-
-struct job {
-	enum job_state state;
-	struct witness_runner r;
-	struct witness_item *it;     /* NULL for a spare never used */
-	struct buf data[NPIPES];     /* what each pipe said */
-	struct buf ctl;              /* "C" + compiler messages, then data[CTL] */
-	double start, deadline;      /* ms on the monotonic clock */
-	double compile_ms;
-	enum witness_kill killed;
-	int reaped, wstatus;
-};
-
-/* A compiled witness waiting for a runner. */
-struct ready {
-	struct witness_item *it;
-	char *answer;                /* compiler_head, messages, image */
-	double compile_ms;
-};
-
 /* Where the area for compiled witnesses goes when it can: an address far
  * from where Linux puts programs, their heaps, libraries and stacks (and
  * from AddressSanitizer's shadow), so that it is free in the witness host
  * as well as in the builder. */
 #define AREA_HINT ((void *)0x300000000000)
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static void job_close(struct job *j, int k)
-{
-	if (j->r.fd[k] >= 0)
-		close(j->r.fd[k]);
-	j->r.fd[k] = -1;
-}
-
-/* Closes every descriptor j still holds. */
-static void job_close_all(struct job *j)
-{
-	for (int k = 0; k < NPIPES; k++)
-		job_close(j, k);
-	if (j->r.img >= 0)
-		close(j->r.img);
-	j->r.img = -1;
-}
-
-/* Kills j's runner for the given reason and stops reading from it. */
-static void job_kill(struct job *j, enum witness_kill why)
-{
-	if (j->killed == WITNESS_KILL_NONE)
-		j->killed = why;
-	if (j->r.pid > 0)
-		kill(j->r.pid, SIGKILL);         /* else when its pid comes */
-	job_close(j, PIPE_OUT);
-	job_close(j, PIPE_ERR);
-}
-
-/* What a runner may write to its control channel. */
-#define CTL_CAP 4096
-
-/* Reads what pipe k of j has; kills the runner when its stdout and stderr
- * together pass cap bytes, or its control channel CTL_CAP. */
-static void job_read(struct job *j, int k, size_t cap)
-{
-	char tmp[16384];
-	for (;;) {
-		ssize_t r = read(j->r.fd[k], tmp, sizeof tmp);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return;                  /* EAGAIN: nothing more now */
-		if (r == 0) {
-			job_close(j, k);
-			return;
-		}
-		/* The control channel carries "R" or a short "F" message; more
-		 * is a witness writing to it. */
-		size_t have = k == PIPE_CTL ? j->data[k].len :
-		    j->data[PIPE_OUT].len + j->data[PIPE_ERR].len;
-		size_t limit = k == PIPE_CTL ? CTL_CAP : cap;
-		size_t room = have < limit ? limit - have : 0;
-		buf_put(&j->data[k], tmp, (size_t)r < room ? (size_t)r : room);
-		if ((size_t)r > room) {
-			job_kill(j, k == PIPE_CTL ? WITNESS_KILL_CONTROL :
-			    WITNESS_KILL_OUTPUT);
-			return;
-		}
-	}
-}
-
-static int job_output_open(const struct job *j)
-{
-	for (int k = 0; k < NPIPES; k++)
-		if (j->r.fd[k] >= 0)
-			return 1;
-	return 0;
-}
-
-/* Hands the image in answer to the spare j, for it. */
-static void job_dispatch(struct job *j, const struct witness_opts *o,
-    struct ready *rd)
-{
-	struct compiler_head h;
-	memcpy(&h, rd->answer, sizeof h);
-	const char *msgs = rd->answer + sizeof h;
-	j->it = rd->it;
-	j->compile_ms = rd->compile_ms;
-	buf_putc(&j->ctl, 'C');
-	buf_put(&j->ctl, msgs, (size_t)h.msgs_len);
-	j->state = JOB_RUNNING;
-	j->start = now_ms();
-	double left = o->timeout_ms - rd->compile_ms;
-	j->deadline = j->start + (left > 1 ? left : 1);
-	if (witness_runner_send(&j->r, msgs + h.msgs_len, (size_t)h.image_len,
-	    (size_t)h.entry, j->it->code_line - 1) < 0)
-		job_close_all(j);        /* the spare is gone: its wait status
-		                            will tell why */
-	free(rd->answer);
-}
-
-/* ---- finishing */
-
-/* Gives it its verdict from what was said on the control channel and how
- * the process ended; counts a failure in *failed. */
-static void finish(const struct witness_opts *o, struct witness_item *it,
-    const struct buf *ctl, int wstatus, enum witness_kill killed,
-    struct diags *d, size_t *failed)
-{
-	struct witness_run r = {wstatus, killed, ctl->data ? ctl->data : "",
-	    ctl->len};
-	witness_verdict(o, it, &r, d);
-	if (it->status != WITNESS_PASS)
-		(*failed)++;
-}
-
-/* Finishes j once its runner is reaped, and frees it. */
-static void job_finish(const struct witness_opts *o, struct job *j,
-    struct diags *d, size_t *failed)
-{
-	if (j->it) {
-		struct witness_item *it = j->it;
-		it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
-		it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
-		/* What the runner said: "R" (main was called), or "F" and a
-		 * message.  Anything after "R" was written by the witness,
-		 * and is not folio's to read. */
-		struct buf *said = &j->data[PIPE_CTL];
-		size_t n = said->len && said->data[0] == 'R' ? 1 : said->len;
-		buf_put(&j->ctl, said->data, n);
-		finish(o, it, &j->ctl, j->wstatus, j->killed, d, failed);
-	}
-	job_close_all(j);
-	for (int k = 0; k < NPIPES; k++)
-		buf_free(&j->data[k]);
-	buf_free(&j->ctl);
-	memset(j, 0, sizeof *j);
-	j->state = JOB_FREE;
-}
-
-/* A witness that never reached a runner: the compiler rejected it, went
- * away, or took too long.  msgs is what it said so far. */
-static void finish_unrun(const struct witness_opts *o, struct witness_item *it,
-    const char *msgs, size_t len, int wstatus, enum witness_kill killed,
-    double ms, struct diags *d, size_t *failed)
-{
-	struct buf ctl = {0};
-	buf_putc(&ctl, 'C');
-	buf_put(&ctl, msgs, len);
-	it->ms = ms;
-	finish(o, it, &ctl, wstatus, killed, d, failed);
-	buf_free(&ctl);
-}
-
-static void start_failed(struct witness_item *it, struct diags *d,
-    size_t *failed)
-{
-	it->status = WITNESS_SYSTEM_ERROR;
-	diags_add(d, DIAG_ERROR, it->path, it->code_line, 1, "witness",
-	    "witness `%s` could not be started: %s", it->name, strerror(errno));
-	(*failed)++;
-}
 
 /* ---- witness_run_all */
 
@@ -334,14 +146,14 @@ static void compile_next(struct run *s)
 		if (s->cc.pid < 0 && ((!s->host.addr && start_host(s) < 0) ||
 		    witness_compiler_start(&s->cc, s->o, &s->area,
 		    s->host.addr) < 0)) {
-			start_failed(it, s->d, &s->failed);
+			witness_start_failed(it, s->d, &s->failed);
 			continue;
 		}
-		s->compile_start = now_ms();
+		s->compile_start = witness_now_ms();
 		if (witness_compiler_send(&s->cc, it->code) < 0) {
 			int st = witness_compiler_stop(&s->cc, 1);
-			finish_unrun(s->o, it, NULL, 0, st, WITNESS_KILL_NONE,
-			    now_ms() - s->compile_start, s->d, &s->failed);
+			witness_finish_unrun(s->o, it, NULL, 0, st, WITNESS_KILL_NONE,
+			    witness_now_ms() - s->compile_start, s->d, &s->failed);
 			continue;
 		}
 		s->compiling = it;
@@ -352,7 +164,7 @@ static void compile_next(struct run *s)
 static void compile_done(struct run *s, int gone, enum witness_kill killed)
 {
 	struct witness_item *it = s->compiling;
-	double ms = now_ms() - s->compile_start;
+	double ms = witness_now_ms() - s->compile_start;
 	s->compiling = NULL;
 	struct compiler_head h = {0};
 	if (!gone)
@@ -377,7 +189,7 @@ static void compile_done(struct run *s, int gone, enum witness_kill killed)
 	if (!gone && len > h.msgs_len)
 		len = (size_t)h.msgs_len;
 	int st = gone ? witness_compiler_stop(&s->cc, killed != 0) : 0;
-	finish_unrun(s->o, it, msgs, len, st, killed, ms, s->d, &s->failed);
+	witness_finish_unrun(s->o, it, msgs, len, st, killed, ms, s->d, &s->failed);
 	s->cc.answer.len = 0;
 }
 
@@ -402,7 +214,7 @@ static int spare_request(struct run *s, struct job *j)
 	for (int k = 0; k < 4; k++)
 		close(fd[k]);
 	if (rc < 0) {
-		job_close_all(j);
+		witness_job_close_all(j);
 		errno = e;
 		return -1;
 	}
@@ -425,7 +237,7 @@ static void fork_spares(struct run *s)
 			if (count(s, JOB_RUNNING) + count(s, JOB_ENDING) == 0 &&
 			    s->nready > 0) {
 				struct ready r = ready_pop(s);
-				start_failed(r.it, s->d, &s->failed);
+				witness_start_failed(r.it, s->d, &s->failed);
 				free(r.answer);
 			}
 			return;
@@ -438,7 +250,7 @@ static void fork_spares(struct run *s)
 			struct job *j = &s->jobs[i];
 			if (j->state != JOB_SPARE)
 				continue;
-			job_close_all(j);
+			witness_job_close_all(j);
 			j->state = JOB_ENDING;
 		}
 	}
@@ -451,7 +263,7 @@ static void dispatch(struct run *s)
 		if (!j)
 			return;
 		struct ready r = ready_pop(s);
-		job_dispatch(j, s->o, &r);
+		witness_job_dispatch(j, s->o, &r);
 	}
 }
 
@@ -484,7 +296,7 @@ static void host_lost(struct run *s)
 			j->it = NULL;
 		}
 		j->reaped = 1;
-		job_finish(s->o, j, s->d, &s->failed);
+		witness_job_finish(s->o, j, s->d, &s->failed);
 	}
 }
 
@@ -505,14 +317,14 @@ static void host_events(struct run *s)
 			if (e.pid > 0)
 				continue;
 			/* fork failed: the job ends here */
-			job_close_all(j);
+			witness_job_close_all(j);
 			if (j->it) {
 				errno = e.value;
-				start_failed(j->it, s->d, &s->failed);
+				witness_start_failed(j->it, s->d, &s->failed);
 				j->it = NULL;
 			}
 			j->reaped = 1;
-			job_finish(s->o, j, s->d, &s->failed);
+			witness_job_finish(s->o, j, s->d, &s->failed);
 		} else if (e.kind == 'W') {
 			struct job *j = find_pid(s, e.pid);
 			if (j) {
@@ -531,7 +343,7 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
     struct job **owner)
 {
 	size_t npf = 0, cap = (size_t)s->o->output_kb * 1024;
-	double t = now_ms(), wait = 1e9;
+	double t = witness_now_ms(), wait = 1e9;
 	if (s->host.pid >= 0) {
 		pf[npf] = (struct pollfd){s->host.sock, POLLIN, 0};
 		owner[npf++] = NULL;
@@ -575,7 +387,7 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 		}
 		for (int q = 0; q < NPIPES; q++)
 			if (j->r.fd[q] == pf[k].fd)
-				job_read(j, q, cap);
+				witness_job_read(j, q, cap);
 	}
 }
 
@@ -583,7 +395,7 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
  * result in; once reaped it gets its verdict. */
 static void advance(struct run *s)
 {
-	double t = now_ms();
+	double t = witness_now_ms();
 	if (s->compiling && t >= s->compile_start + s->o->timeout_ms)
 		compile_done(s, 1, WITNESS_KILL_TIMEOUT);
 	for (size_t i = 0; i < s->njobs; i++) {
@@ -591,17 +403,17 @@ static void advance(struct run *s)
 		if (j->state != JOB_RUNNING && j->state != JOB_ENDING)
 			continue;
 		if (j->it && !j->reaped && t >= j->deadline)
-			job_kill(j, WITNESS_KILL_TIMEOUT);
+			witness_job_kill(j, WITNESS_KILL_TIMEOUT);
 		if (j->killed != WITNESS_KILL_NONE && j->r.fd[PIPE_CTL] >= 0) {
-			job_read(j, PIPE_CTL, 0);
-			job_close(j, PIPE_CTL);
+			witness_job_read(j, PIPE_CTL, 0);
+			witness_job_close(j, PIPE_CTL);
 		}
-		if (j->state == JOB_RUNNING && !job_output_open(j)) {
-			j->it->ms = j->compile_ms + now_ms() - j->start;
+		if (j->state == JOB_RUNNING && !witness_job_output_open(j)) {
+			j->it->ms = j->compile_ms + witness_now_ms() - j->start;
 			j->state = JOB_ENDING;
 		}
 		if (j->state == JOB_ENDING && j->reaped)
-			job_finish(s->o, j, s->d, &s->failed);
+			witness_job_finish(s->o, j, s->d, &s->failed);
 	}
 }
 

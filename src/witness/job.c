@@ -1,0 +1,177 @@
+/*
+ * job.c -- one runner's job, for run.c: its descriptors, what it reads from
+ * the runner (within the output caps), handing it its image, and giving
+ * its witness a verdict once the runner has been reaped.
+ *
+ * Divisions: jobs, finishing.
+ */
+#include "witness/internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- jobs */
+
+double witness_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+void witness_job_close(struct job *j, int k)
+{
+	if (j->r.fd[k] >= 0)
+		close(j->r.fd[k]);
+	j->r.fd[k] = -1;
+}
+
+/* Closes every descriptor j still holds. */
+void witness_job_close_all(struct job *j)
+{
+	for (int k = 0; k < NPIPES; k++)
+		witness_job_close(j, k);
+	if (j->r.img >= 0)
+		close(j->r.img);
+	j->r.img = -1;
+}
+
+/* Kills j's runner for the given reason and stops reading from it. */
+void witness_job_kill(struct job *j, enum witness_kill why)
+{
+	if (j->killed == WITNESS_KILL_NONE)
+		j->killed = why;
+	if (j->r.pid > 0)
+		kill(j->r.pid, SIGKILL);         /* else when its pid comes */
+	witness_job_close(j, PIPE_OUT);
+	witness_job_close(j, PIPE_ERR);
+}
+
+/* What a runner may write to its control channel. */
+#define CTL_CAP 4096
+
+/* Reads what pipe k of j has; kills the runner when its stdout and stderr
+ * together pass cap bytes, or its control channel CTL_CAP. */
+void witness_job_read(struct job *j, int k, size_t cap)
+{
+	char tmp[16384];
+	for (;;) {
+		ssize_t r = read(j->r.fd[k], tmp, sizeof tmp);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return;                  /* EAGAIN: nothing more now */
+		if (r == 0) {
+			witness_job_close(j, k);
+			return;
+		}
+		/* The control channel carries "R" or a short "F" message; more
+		 * is a witness writing to it. */
+		size_t have = k == PIPE_CTL ? j->data[k].len :
+		    j->data[PIPE_OUT].len + j->data[PIPE_ERR].len;
+		size_t limit = k == PIPE_CTL ? CTL_CAP : cap;
+		size_t room = have < limit ? limit - have : 0;
+		buf_put(&j->data[k], tmp, (size_t)r < room ? (size_t)r : room);
+		if ((size_t)r > room) {
+			witness_job_kill(j, k == PIPE_CTL ? WITNESS_KILL_CONTROL :
+			    WITNESS_KILL_OUTPUT);
+			return;
+		}
+	}
+}
+
+int witness_job_output_open(const struct job *j)
+{
+	for (int k = 0; k < NPIPES; k++)
+		if (j->r.fd[k] >= 0)
+			return 1;
+	return 0;
+}
+
+/* Hands the image in answer to the spare j, for it. */
+void witness_job_dispatch(struct job *j, const struct witness_opts *o,
+    struct ready *rd)
+{
+	struct compiler_head h;
+	memcpy(&h, rd->answer, sizeof h);
+	const char *msgs = rd->answer + sizeof h;
+	j->it = rd->it;
+	j->compile_ms = rd->compile_ms;
+	buf_putc(&j->ctl, 'C');
+	buf_put(&j->ctl, msgs, (size_t)h.msgs_len);
+	j->state = JOB_RUNNING;
+	j->start = witness_now_ms();
+	double left = o->timeout_ms - rd->compile_ms;
+	j->deadline = j->start + (left > 1 ? left : 1);
+	if (witness_runner_send(&j->r, msgs + h.msgs_len, (size_t)h.image_len,
+	    (size_t)h.entry, j->it->code_line - 1) < 0)
+		witness_job_close_all(j);        /* the spare is gone: its wait status
+		                            will tell why */
+	free(rd->answer);
+}
+
+/* ---- finishing */
+
+/* Gives it its verdict from what was said on the control channel and how
+ * the process ended; counts a failure in *failed. */
+static void finish(const struct witness_opts *o, struct witness_item *it,
+    const struct buf *ctl, int wstatus, enum witness_kill killed,
+    struct diags *d, size_t *failed)
+{
+	struct witness_run r = {wstatus, killed, ctl->data ? ctl->data : "",
+	    ctl->len};
+	witness_verdict(o, it, &r, d);
+	if (it->status != WITNESS_PASS)
+		(*failed)++;
+}
+
+/* Finishes j once its runner is reaped, and frees it. */
+void witness_job_finish(const struct witness_opts *o, struct job *j,
+    struct diags *d, size_t *failed)
+{
+	if (j->it) {
+		struct witness_item *it = j->it;
+		it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
+		it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
+		/* What the runner said: "R" (main was called), or "F" and a
+		 * message.  Anything after "R" was written by the witness,
+		 * and is not folio's to read. */
+		struct buf *said = &j->data[PIPE_CTL];
+		size_t n = said->len && said->data[0] == 'R' ? 1 : said->len;
+		buf_put(&j->ctl, said->data, n);
+		finish(o, it, &j->ctl, j->wstatus, j->killed, d, failed);
+	}
+	witness_job_close_all(j);
+	for (int k = 0; k < NPIPES; k++)
+		buf_free(&j->data[k]);
+	buf_free(&j->ctl);
+	memset(j, 0, sizeof *j);
+	j->state = JOB_FREE;
+}
+
+/* A witness that never reached a runner: the compiler rejected it, went
+ * away, or took too long.  msgs is what it said so far. */
+void witness_finish_unrun(const struct witness_opts *o,
+    struct witness_item *it, const char *msgs, size_t len, int wstatus,
+    enum witness_kill killed, double ms, struct diags *d, size_t *failed)
+{
+	struct buf ctl = {0};
+	buf_putc(&ctl, 'C');
+	buf_put(&ctl, msgs, len);
+	it->ms = ms;
+	finish(o, it, &ctl, wstatus, killed, d, failed);
+	buf_free(&ctl);
+}
+
+void witness_start_failed(struct witness_item *it, struct diags *d,
+    size_t *failed)
+{
+	it->status = WITNESS_SYSTEM_ERROR;
+	diags_add(d, DIAG_ERROR, it->path, it->code_line, 1, "witness",
+	    "witness `%s` could not be started: %s", it->name, strerror(errno));
+	(*failed)++;
+}
