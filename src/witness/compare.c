@@ -139,8 +139,8 @@ static int line_match(const char *a, const char *b, double tol, int has_tol)
  * (na): cost(i, j) is the fewest expected lines dropped, actual lines added
  * or lines replaced (one each) to match e[i..] with a[j..], where a "..."
  * line consumes any run of actual lines for free.  (Replacing costs as much
- * as dropping, so that "..." never swallows the line that differs.)  The outputs match when cost(0, 0) is 0, and the
- * cheapest path is the diff.  Past MAX_CELLS the table is not built and a
+ * as dropping, so that "..." never swallows the line that differs.)  The
+ * outputs match when cost(0, 0) is 0, and the cheapest path is the diff.  Past MAX_CELLS the table is not built and a
  * greedy walk stands in. */
 #define MAX_CELLS (4u << 20)
 
