@@ -35,7 +35,7 @@ WITNESS_HOST_CFLAGS = $(WARN) -D_GNU_SOURCE -DWITNESS_HOST -Isrc \
 	-I$(BUILD)/gen -O2 -g
 
 $(BUILD)/witness-host: $(WITNESS_HOST_SRCS) src/witness/internal.h \
-	src/witness/witness.h src/flow/flow.h src/flow/flow_impl.h
+	src/witness/witness.h src/util/util.h src/flow/flow.h src/flow/flow_impl.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WITNESS_HOST_CFLAGS) -static -o $@ $(WITNESS_HOST_SRCS) -lm
 
