@@ -207,6 +207,15 @@ static void test_write_file_raw(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* A witness's own raw system call with three arguments, by inline
+ * assembly (as C lets any witness write one). */
+#define RAW_SYSCALL3 \
+	"static long sys3(long n, long a, long b, long c) {\n" \
+	"  long r;\n" \
+	"  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), " \
+	"\"S\"(b), \"d\"(c) : \"rcx\", \"r11\", \"memory\");\n" \
+	"  return r;\n}\n"
+
 /* tgkill is let through for abort(), which signals the runner itself;
  * aimed at another process (here this test, which started the witness),
  * even with signal 0, it is refused. */
@@ -214,11 +223,7 @@ static void test_signal_others_raw(void **state)
 {
 	(void)state;
 	char *code = xasprintf("#include <stdio.h>\n"
-	    "static long sys3(long n, long a, long b, long c) {\n"
-	    "  long r;\n"
-	    "  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), "
-	    "\"S\"(b), \"d\"(c) : \"rcx\", \"r11\", \"memory\");\n"
-	    "  return r;\n}\n"
+	    RAW_SYSCALL3
 	    "int main(void) {\n"
 	    "  printf(\"%%ld\\n\", sys3(234, %d, %d, 0));\n"
 	    "  return 0;\n}\n", (int)getpid(), (int)getpid());
@@ -232,11 +237,7 @@ static void test_control_channel_flood(void **state)
 {
 	(void)state;
 	check("static char junk[1 << 16];\n"
-	    "static long sys3(long n, long a, long b, long c) {\n"
-	    "  long r;\n"
-	    "  __asm__ volatile (\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), "
-	    "\"S\"(b), \"d\"(c) : \"rcx\", \"r11\", \"memory\");\n"
-	    "  return r;\n}\n"
+	    RAW_SYSCALL3
 	    "int main(void) {\n"
 	    "  for (;;) sys3(1, 3, (long)junk, sizeof junk);\n"
 	    "}\n", "", WITNESS_RUNTIME_ERROR,
