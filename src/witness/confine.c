@@ -10,9 +10,9 @@
  * file at all, for reading or for writing; where the kernel can, it may
  * also neither bind nor connect TCP sockets, nor signal a process outside
  * itself (should a bug in libtcc ever let witness code run in it).
- * Landlock needs no privilege;
- * a kernel without it (before Linux 5.13, or with it turned off) leaves
- * the server as it was, and the builder says so.
+ * Landlock needs no privilege; a kernel without it (before Linux 5.13, or
+ * with it turned off) leaves the server as it was, and the builder says
+ * so.
  */
 #include "witness/internal.h"
 

@@ -67,9 +67,7 @@ static int host_file(void)
 /* Reads the host's hello into z->addr; returns 0, or -1 with errno set. */
 static int read_hello(struct witness_host *z)
 {
-	size_t want = 0;
-	while (witness_symbols[want].name)
-		want++;
+	size_t want = witness_symbol_count();
 	size_t len = sizeof(struct witness_host_hello) + want * sizeof(uint64_t);
 	char *msg = xmalloc(len + 1);
 	struct pollfd pf = {z->sock, POLLIN, 0};

@@ -19,6 +19,8 @@ struct witness_symbol {
 /* The table, in symbols.c (compiled into folio and, with WITNESS_HOST
  * defined, into the host); ends with {NULL, NULL}. */
 extern const struct witness_symbol witness_symbols[];
+/* Its entries, the final {NULL, NULL} not counted. */
+size_t witness_symbol_count(void);
 
 /* The sandbox (host/sandbox.c).  witness_sandbox_address_limit, called in
  * the host (whose mappings every runner inherits), gives the RLIMIT_AS

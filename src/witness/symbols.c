@@ -108,6 +108,13 @@ const struct witness_symbol witness_symbols[] = {
 	{NULL, NULL},
 };
 
+size_t witness_symbol_count(void)
+{
+	static const size_t n = sizeof witness_symbols /
+	    sizeof witness_symbols[0] - 1;
+	return n;
+}
+
 int witness_symbol_known(const char *name)
 {
 	for (const struct witness_symbol *s = witness_symbols; s->name; s++)

@@ -251,6 +251,7 @@ static void test_host_knows_every_symbol(void **state)
 		assert_true(z.addr[n] == again.addr[n]);
 	}
 	assert_true(n > 150);
+	assert_int_equal(n, witness_symbol_count());
 	witness_host_stop(&z);
 	witness_host_stop(&again);
 	free(z.addr);

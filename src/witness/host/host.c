@@ -81,9 +81,7 @@ static int recv_request(int sock, struct spawn_request *rq, int fd[4])
 /* Says hello: error is 0, or the errno of reserving the area. */
 static void send_hello(int sock, int error)
 {
-	size_t n = 0;
-	while (witness_symbols[n].name)
-		n++;
+	size_t n = witness_symbol_count();
 	size_t len = sizeof(struct witness_host_hello) + n * sizeof(uint64_t);
 	char *msg = calloc(1, len);
 	if (!msg)
