@@ -6,8 +6,11 @@
 // Each line "pass" on stdin runs one pass over the corpus and answers with
 // one line {"wall_s":..,"cpu_s":..,"n":..,"errors":..}, where cpu_s counts
 // every thread of this process (V8's compiler and collector threads too).
-// The process stays up between passes, so that the benchmark can take
-// turns with the pool pass by pass and both sides keep their JIT warm.
+// "pass K N" renders only the formulas whose index is K modulo N (each with
+// the display mode it has in a whole pass), so that N of these processes
+// can share a pass as N workers would.  The process stays up between
+// passes, so that the benchmark can take turns with the pool pass by pass
+// and every side keeps its JIT warm.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -15,11 +18,12 @@ const readline = require('readline');
 const katex = require(path.resolve(process.argv[2]));
 const corpus = fs.readFileSync(process.argv[3], 'utf8').split('\n').filter((l) => l);
 
-function pass() {
+function pass(share, shares) {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  let errors = 0;
-  for (let i = 0; i < corpus.length; i++) {
+  let errors = 0, n = 0;
+  for (let i = share; i < corpus.length; i += shares) {
+    n++;
     try {
       katex.renderToString(corpus[i], {
         displayMode: i % 4 === 0, output: 'htmlAndMathml', throwOnError: true,
@@ -31,9 +35,18 @@ function pass() {
   }
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
-  return {wall_s: wall, cpu_s: (c.user + c.system) / 1e6, n: corpus.length, errors};
+  return {wall_s: wall, cpu_s: (c.user + c.system) / 1e6, n, errors};
 }
 
 readline.createInterface({input: process.stdin}).on('line', (line) => {
-  if (line.trim() === 'pass') process.stdout.write(JSON.stringify(pass()) + '\n');
+  const w = line.trim().split(/ +/);
+  const share = w.length === 3 ? Number(w[1]) : 0;
+  const shares = w.length === 3 ? Number(w[2]) : 1;
+  if (w[0] !== 'pass' || (w.length !== 1 && w.length !== 3) ||
+      !(Number.isInteger(share) && Number.isInteger(shares) && shares >= 1 &&
+        share >= 0 && share < shares)) {
+    process.stderr.write('math-baseline: bad request: ' + line + '\n');
+    process.exit(2);
+  }
+  process.stdout.write(JSON.stringify(pass(share, shares)) + '\n');
 });

@@ -1,22 +1,31 @@
 /*
  * math_bench.c -- formulas per second of the math pool (2 workers) against
  * KaTeX's renderToString in one Node process, on the same corpus in the
- * same run.
+ * same run; and, as the ceiling this machine sets on two workers, two such
+ * processes rendering half a pass each at once.
  *
  * Usage: math_bench CORPUS OUT.json   (run from the repository root)
- * Both sides render every formula of CORPUS (one per line; every fourth in
- * display mode).  Both stay up for the whole run (the peer is
- * math-baseline.js, which runs one pass each time it is asked), and they
- * take turns pass by pass, so that the two passes of a round see the same
- * machine: this one is shared, and its speed swings by half from one
- * minute to the next.  After WARM passes each (the first is "cold"), ROUNDS
- * rounds each time a pass of either side, in alternating order.  The
- * warm-up is long because each of the pool's workers sees only its share
- * of a pass, so its JIT takes that many more passes to settle (the peer's
- * settles in two or three); both sides are measured settled.  Each round
- * gives a paired ratio (peer's pass time over the pool's).  The headline
- * ratio is the median of the paired ratios; the best pass of each side is
- * reported too.  Pool start-up is timed separately.
+ * Every side renders every formula of CORPUS (one per line; every fourth in
+ * display mode).  All stay up for the whole run (the peers are
+ * math-baseline.js, which runs one pass, or its share of one, each time it
+ * is asked), and they take turns pass by pass, so that the passes of a
+ * round see the same machine: this one is shared, and its speed swings by
+ * half from one minute to the next.  After WARM passes each (the first is
+ * "cold"), ROUNDS rounds each time a pass of every side, in rotating order.
+ * The warm-up is long because each of the pool's workers sees only its
+ * share of a pass, so its JIT takes that many more passes to settle (the
+ * peer's settles in two or three); every side is measured settled.  Each
+ * round gives paired ratios (one pass time over another).  The headline
+ * ratio is the median of the rounds' ratios of the peer's pass time over
+ * the pool's; the best pass of each side is reported too.  Pool start-up is
+ * timed separately.
+ *
+ * The pair: two Node processes that each render half the corpus with
+ * KaTeX alone (no pipes, no builder) at the same time.  Two workers can do
+ * no better than that, and on this machine two busy Node processes slow
+ * each other down far more than two busy C programs do, so the pair's
+ * ratio to one process is the ceiling for the pool's, measured in the same
+ * run.
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -47,8 +56,8 @@ static double now(void)
 }
 
 /* CPU seconds (user + system) used so far by this process and by its
- * running children except the peer (so: the pool's workers), from /proc. */
-static double cpu_now(pid_t peer)
+ * running children except the peers (so: the pool's workers), from /proc. */
+static double cpu_now(const pid_t *peers, int npeers)
 {
 	struct rusage ru;
 	double s;
@@ -67,7 +76,10 @@ static double cpu_now(pid_t peer)
 			char stat[1024], *rp;
 			FILE *g;
 			unsigned long ut = 0, st = 0;
-			if (atoi(tok) == (int)peer)
+			int skip = 0;
+			for (int k = 0; k < npeers; k++)
+				skip |= atoi(tok) == (int)peers[k];
+			if (skip)
 				continue;
 			snprintf(path, sizeof path, "/proc/%s/stat", tok);
 			if (!(g = fopen(path, "r")))
@@ -121,18 +133,48 @@ static int peer_start(struct peer *pr, const char *corpus)
 	return pr->to && pr->from ? 0 : -1;
 }
 
-/* One pass of the peer; fills *wall, *cpu and *errors. */
-static int peer_pass(struct peer *pr, double *wall, double *cpu,
+/* Asks the peer for a pass, or for share k of n of one (n > 1). */
+static int peer_ask(struct peer *pr, int k, int n)
+{
+	int r = n > 1 ? fprintf(pr->to, "pass %d %d\n", k, n) :
+	    fputs("pass\n", pr->to);
+	return r < 0 || fflush(pr->to) == EOF ? -1 : 0;
+}
+
+/* Reads the peer's answer; fills *wall, *cpu and *errors. */
+static int peer_answer(struct peer *pr, double *wall, double *cpu,
     double *errors)
 {
 	char line[512];
-	if (fputs("pass\n", pr->to) == EOF || fflush(pr->to) == EOF ||
-	    !fgets(line, sizeof line, pr->from))
+	if (!fgets(line, sizeof line, pr->from))
 		return -1;
 	*wall = json_number(line, "wall_s");
 	*cpu = json_number(line, "cpu_s");
 	*errors = json_number(line, "errors");
 	return *wall > 0 ? 0 : -1;
+}
+
+/* One pass of the peer. */
+static int peer_pass(struct peer *pr, double *wall, double *cpu,
+    double *errors)
+{
+	return peer_ask(pr, 0, 1) < 0 ? -1 : peer_answer(pr, wall, cpu, errors);
+}
+
+/* One pass of the pair: each of the two peers renders its half at the same
+ * time.  *wall runs from the asking until both have answered. */
+static int pair_pass(struct peer pr[2], double *wall, double *cpu,
+    double *errors)
+{
+	double w[2], c[2], e[2], t = now();
+	if (peer_ask(&pr[0], 0, 2) < 0 || peer_ask(&pr[1], 1, 2) < 0 ||
+	    peer_answer(&pr[0], &w[0], &c[0], &e[0]) < 0 ||
+	    peer_answer(&pr[1], &w[1], &c[1], &e[1]) < 0)
+		return -1;
+	*wall = now() - t;
+	*cpu = c[0] + c[1];
+	*errors = e[0] + e[1];
+	return 0;
 }
 
 static void peer_stop(struct peer *pr)
@@ -148,13 +190,14 @@ static void peer_stop(struct peer *pr)
 /* One pass of the pool; fills *wall, *cpu (workers and this process) and
  * *errors. */
 static int pool_pass(struct math_pool *p, struct math_item *it, size_t n,
-    pid_t peer, double *wall, double *cpu, size_t *errors, struct diags *d)
+    const pid_t peers[2], double *wall, double *cpu, size_t *errors,
+    struct diags *d)
 {
-	double c = cpu_now(peer), t = now();
+	double c = cpu_now(peers, 2), t = now();
 	if (math_pool_render(p, it, n, d) != 0)
 		return -1;
 	*wall = now() - t;
-	*cpu = cpu_now(peer) - c;
+	*cpu = cpu_now(peers, 2) - c;
 	*errors = 0;
 	for (size_t i = 0; i < n; i++) {
 		*errors += it[i].error != NULL;
@@ -179,6 +222,25 @@ static double quantile(double *v, size_t n, double q)
 	return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[i];
 }
 
+/* Median, quartiles and range of paired ratios. */
+struct spread {
+	double med, lo, hi, min, max;
+};
+
+static struct spread spread_of(const double *ratio, size_t n)
+{
+	double v[64];
+	if (n > sizeof v / sizeof *v)
+		n = sizeof v / sizeof *v;
+	memcpy(v, ratio, n * sizeof *v);
+	struct spread s = {quantile(v, n, 0.5), quantile(v, n, 0.25),
+	    quantile(v, n, 0.75), v[0], v[n - 1]};
+	return s;
+}
+
+/* The sides of a round. */
+enum side { POOL, PEER, PAIR, SIDES };
+
 int main(int argc, char **argv)
 {
 	struct diags d = {0};
@@ -186,10 +248,10 @@ int main(int argc, char **argv)
 	    "node_modules/katex", NULL, WORKERS};
 	struct math_pool *p;
 	struct math_item *it;
-	struct peer pr;
+	struct peer pr[2];           /* pr[0] is the peer, and half the pair */
 	char *text, *line;
 	size_t len, n = 0, errors = 0;
-	double base_errors = 0;
+	double peer_errors = 0, pair_errors = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: math_bench CORPUS OUT.json\n");
@@ -203,76 +265,85 @@ int main(int argc, char **argv)
 		it[n].display = n % 4 == 0;
 		n++;
 	}
-	if (peer_start(&pr, argv[1]) != 0) {
+	if (peer_start(&pr[0], argv[1]) != 0 || peer_start(&pr[1], argv[1]) != 0) {
 		fprintf(stderr, "math_bench: the baseline did not start\n");
 		return 1;
 	}
+	pid_t peers[2] = {pr[0].pid, pr[1].pid};
 	double t = now();
 	p = math_pool_new(&o, &d);
 	if (!p)
 		goto fail;
 	double start_s = now() - t;
 
-	/* Warm-up passes, taking turns; the first of each side is "cold". */
-	double pool_cold = 0, base_cold = 0, w, c;
-	for (int k = 0; k < WARM; k++) {
-		if (peer_pass(&pr, &w, &c, &base_errors) != 0)
-			goto peer_failed;
-		if (k == 0)
-			base_cold = w;
-		if (pool_pass(p, it, n, pr.pid, &w, &c, &errors, &d) != 0)
-			goto fail;
-		if (k == 0)
-			pool_cold = w;
-	}
-
-	/* Measured rounds: a pass of each side, in alternating order. */
-	double pool_s[ROUNDS], base_s[ROUNDS], ratio[ROUNDS];
-	double pool_cpu[ROUNDS], base_cpu[ROUNDS];
-	for (int r = 0; r < ROUNDS; r++) {
-		for (int side = 0; side < 2; side++) {
-			if ((side == 0) == (r % 2 == 0)) {
-				if (peer_pass(&pr, &base_s[r], &base_cpu[r],
-				    &base_errors) != 0)
-					goto peer_failed;
-			} else if (pool_pass(p, it, n, pr.pid, &pool_s[r],
-			    &pool_cpu[r], &errors, &d) != 0) {
+	/* Warm-up, then measured rounds: a pass of every side per round, in
+	 * an order that rotates.  The first warm-up pass of a side is its
+	 * "cold" one. */
+	double s[SIDES][ROUNDS], cpu[SIDES][ROUNDS], cold[SIDES] = {0};
+	for (int r = -WARM; r < ROUNDS; r++) {
+		for (int k = 0; k < SIDES; k++) {
+			enum side sd = (enum side)((r + WARM + k) % SIDES);
+			double w, c;
+			int rc = sd == POOL ? pool_pass(p, it, n, peers, &w, &c,
+			    &errors, &d) : sd == PEER ? peer_pass(&pr[0], &w,
+			    &c, &peer_errors) : pair_pass(pr, &w, &c, &pair_errors);
+			if (rc != 0 && sd == POOL)
 				goto fail;
+			if (rc != 0)
+				goto peer_failed;
+			if (r == -WARM)
+				cold[sd] = w;
+			if (r >= 0) {
+				s[sd][r] = w;
+				cpu[sd][r] = c;
 			}
 		}
-		ratio[r] = base_s[r] / pool_s[r];
 	}
-	peer_stop(&pr);
-	if ((double)errors != base_errors) {
-		fprintf(stderr, "math_bench: pool had %zu errors, KaTeX %g\n",
-		    errors, base_errors);
+	peer_stop(&pr[0]);
+	peer_stop(&pr[1]);
+	if ((double)errors != peer_errors || peer_errors != pair_errors) {
+		fprintf(stderr, "math_bench: pool had %zu errors, KaTeX %g, the "
+		    "pair %g\n", errors, peer_errors, pair_errors);
 		return 1;
 	}
 
-	double r_med = quantile(ratio, ROUNDS, 0.5);
-	double r_lo = quantile(ratio, ROUNDS, 0.25);
-	double r_hi = quantile(ratio, ROUNDS, 0.75);
-	double r_min = ratio[0], r_max = ratio[ROUNDS - 1];
-	double pool_best = quantile(pool_s, ROUNDS, 0);
-	double base_best = quantile(base_s, ROUNDS, 0);
-	double pool_med = quantile(pool_s, ROUNDS, 0.5);
-	double base_med = quantile(base_s, ROUNDS, 0.5);
-	double pool_cpu_us = quantile(pool_cpu, ROUNDS, 0.5) / (double)n * 1e6;
-	double base_cpu_us = quantile(base_cpu, ROUNDS, 0.5) / (double)n * 1e6;
-	double pool_rate = (double)n / pool_med, base_rate = (double)n / base_med;
+	/* paired ratios, round by round */
+	double pool_vs_peer[ROUNDS], pair_vs_peer[ROUNDS], pool_vs_pair[ROUNDS];
+	for (int r = 0; r < ROUNDS; r++) {
+		pool_vs_peer[r] = s[PEER][r] / s[POOL][r];
+		pair_vs_peer[r] = s[PEER][r] / s[PAIR][r];
+		pool_vs_pair[r] = s[PAIR][r] / s[POOL][r];
+	}
+	struct spread rp = spread_of(pool_vs_peer, ROUNDS);
+	struct spread rc = spread_of(pair_vs_peer, ROUNDS);
+	struct spread re = spread_of(pool_vs_pair, ROUNDS);
+	double best[SIDES], rate[SIDES], cpu_us[SIDES];
+	for (int k = 0; k < SIDES; k++) {
+		best[k] = quantile(s[k], ROUNDS, 0);
+		rate[k] = (double)n / quantile(s[k], ROUNDS, 0.5);
+		cpu_us[k] = quantile(cpu[k], ROUNDS, 0.5) / (double)n * 1e6;
+	}
 	printf("math: %zu formulas, %d rounds, each a pass of the pool (%d "
-	    "workers) and a pass of KaTeX in one process, taking turns\n",
+	    "workers), of KaTeX in one process and of the pair (two such "
+	    "processes, half a pass each at once), taking turns\n",
 	    n, ROUNDS, WORKERS);
 	printf("math: pool %.0f/s (median pass; best %.0f/s; cold pass %.3f s; "
 	    "start-up %.3f s); KaTeX in one process %.0f/s (best %.0f/s; cold "
-	    "pass %.3f s)\n", pool_rate, (double)n / pool_best, pool_cold,
-	    start_s, base_rate, (double)n / base_best, base_cold);
+	    "pass %.3f s); the pair %.0f/s (best %.0f/s)\n", rate[POOL],
+	    (double)n / best[POOL], cold[POOL], start_s, rate[PEER],
+	    (double)n / best[PEER], cold[PEER], rate[PAIR],
+	    (double)n / best[PAIR]);
 	printf("math: ratio %.2fx (median of the rounds' paired ratios; "
 	    "quartiles %.2f-%.2f, all %.2f-%.2f); best pass over best pass "
-	    "%.2fx\n", r_med, r_lo, r_hi, r_min, r_max, base_best / pool_best);
+	    "%.2fx\n", rp.med, rp.lo, rp.hi, rp.min, rp.max,
+	    best[PEER] / best[POOL]);
+	printf("math: ceiling: the pair runs %.2fx as fast as one process "
+	    "(quartiles %.2f-%.2f), and the pool %.2fx as fast as the pair "
+	    "(quartiles %.2f-%.2f)\n", rc.med, rc.lo, rc.hi, re.med, re.lo,
+	    re.hi);
 	printf("math: CPU per formula (median pass): pool %.0f us (workers + "
-	    "builder), KaTeX in one process %.0f us (all its threads)\n",
-	    pool_cpu_us, base_cpu_us);
+	    "builder), KaTeX in one process %.0f us (all its threads), the "
+	    "pair %.0f us\n", cpu_us[POOL], cpu_us[PEER], cpu_us[PAIR]);
 	char *json = xasprintf("{\n  \"formulas\": %zu,\n  \"errors\": %zu,\n"
 	    "  \"workers\": %d,\n  \"rounds\": %d,\n"
 	    "  \"katex_version\": \"%s\",\n"
@@ -282,16 +353,25 @@ int main(int argc, char **argv)
 	    "  \"katex_inprocess_formulas_per_s\": %.1f,\n"
 	    "  \"katex_inprocess_best_formulas_per_s\": %.1f,\n"
 	    "  \"katex_inprocess_cold_pass_s\": %.4f,\n"
+	    "  \"katex_pair_formulas_per_s\": %.1f,\n"
 	    "  \"pool_cpu_us_per_formula\": %.1f,\n"
 	    "  \"katex_inprocess_cpu_us_per_formula\": %.1f,\n"
+	    "  \"katex_pair_cpu_us_per_formula\": %.1f,\n"
 	    "  \"ratio_pool_vs_inprocess\": %.3f,\n"
 	    "  \"ratio_quartiles\": [%.3f, %.3f],\n"
 	    "  \"ratio_range\": [%.3f, %.3f],\n"
-	    "  \"ratio_best_pass\": %.3f,\n  \"target_ratio\": 1.5\n}\n",
-	    n, errors, WORKERS, ROUNDS, math_pool_katex_version(p), pool_rate,
-	    (double)n / pool_best, pool_cold, start_s, base_rate,
-	    (double)n / base_best, base_cold, pool_cpu_us, base_cpu_us, r_med,
-	    r_lo, r_hi, r_min, r_max, base_best / pool_best);
+	    "  \"ratio_best_pass\": %.3f,\n"
+	    "  \"ratio_pair_vs_inprocess\": %.3f,\n"
+	    "  \"ratio_pair_quartiles\": [%.3f, %.3f],\n"
+	    "  \"ratio_pool_vs_pair\": %.3f,\n"
+	    "  \"ratio_pool_vs_pair_quartiles\": [%.3f, %.3f],\n"
+	    "  \"target_ratio\": 1.5\n}\n",
+	    n, errors, WORKERS, ROUNDS, math_pool_katex_version(p), rate[POOL],
+	    (double)n / best[POOL], cold[POOL], start_s, rate[PEER],
+	    (double)n / best[PEER], cold[PEER], rate[PAIR], cpu_us[POOL],
+	    cpu_us[PEER], cpu_us[PAIR], rp.med, rp.lo, rp.hi, rp.min, rp.max,
+	    best[PEER] / best[POOL], rc.med, rc.lo, rc.hi, re.med, re.lo,
+	    re.hi);
 	if (file_write(argv[2], json, strlen(json), &d, "bench") != 0)
 		goto fail;
 	free(json);
