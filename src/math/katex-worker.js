@@ -23,8 +23,11 @@
 // Each answer is encoded to UTF-8 as soon as it is rendered: KaTeX builds
 // its markup as a deep rope of small strings, which is cheap to flatten
 // while it is fresh in the cache and several times dearer a few dozen
-// formulas later.  Answers then go out in writes of about 64 KiB, and at
-// the end of each input chunk.
+// formulas later.  Answers then go out in writes of about 256 KiB (about
+// sixty formulas; the builder makes the answer pipe 1 MiB), and at the end
+// of each input chunk: each write wakes the builder, and on a machine with
+// as many cores as workers every wake-up takes a core from a worker.
+const FLUSH_BYTES = 262144;
 const out = [];
 let outBytes = 0;
 
@@ -40,7 +43,7 @@ function emit(head, body) {
   const h = Buffer.from(head + ' ' + b.length + '\n', 'latin1');
   out.push(h, b);
   outBytes += h.length + b.length;
-  if (outBytes >= 65536) flush();
+  if (outBytes >= FLUSH_BYTES) flush();
 }
 
 let katex;

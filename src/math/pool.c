@@ -28,6 +28,8 @@
 extern char **environ;
 
 #define WINDOW 256           /* formulas in flight per worker, at most */
+#define ANSWER_PIPE (1 << 20) /* bytes the answer pipe holds, if allowed */
+#define READ_CHUNK (256 << 10) /* bytes read from a worker at a time */
 #define MIN_WINDOW 16        /* ... and at least, while formulas remain */
 #define HELLO_TIMEOUT_MS 30000
 #define STALL_TIMEOUT_MS 60000
@@ -175,6 +177,11 @@ static int worker_start(struct math_pool *p, struct worker *w,
 	}
 	w->wfd = sv[0];
 	w->rfd = pv[0];
+	/* A worker writes about 256 KiB at a time (katex-worker.js); a pipe
+	 * that holds several such writes lets the builder wake up once per
+	 * write.  Where the system refuses, the default pipe only means more
+	 * wake-ups. */
+	(void)fcntl(w->rfd, F_SETPIPE_SZ, ANSWER_PIPE);
 	fcntl(w->wfd, F_SETFL, fcntl(w->wfd, F_GETFL) | O_NONBLOCK);
 	fcntl(w->rfd, F_SETFL, fcntl(w->rfd, F_GETFL) | O_NONBLOCK);
 	w->in.len = 0;
@@ -388,7 +395,7 @@ static int render_locked(struct math_pool *p, struct job *j,
 {
 	struct pollfd *pf = xcalloc((size_t)p->nw * 2, sizeof *pf);
 	int deaths = 0, rc = -1;
-	char chunk[65536];
+	char *chunk = xmalloc(READ_CHUNK);
 
 	while (j->done < j->n) {
 		int nfds = 0, r;
@@ -445,7 +452,7 @@ static int render_locked(struct math_pool *p, struct job *j,
 				}
 			}
 			if (!dead && pf[2 * i].revents & (POLLIN | POLLERR | POLLHUP)) {
-				ssize_t k = read(w->rfd, chunk, sizeof chunk);
+				ssize_t k = read(w->rfd, chunk, READ_CHUNK);
 				if (k > 0) {
 					buf_put(&w->in, chunk, (size_t)k);
 					if (parse_answers(w, j) != 0)
@@ -461,6 +468,7 @@ static int render_locked(struct math_pool *p, struct job *j,
 	}
 	rc = 0;
 out:
+	free(chunk);
 	free(pf);
 	return rc;
 }
