@@ -61,10 +61,18 @@ $(BUILD)/bench/witness-bench: tests/bench/witness_bench.c $(BUILD)/libfolio.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LIBS) $(LDFLAGS)
 
+# Then the floor under it: a bare fork, exit and reap of a static process,
+# one and two at a time (tests/bench/fork_floor.c).
+$(BUILD)/bench/fork-floor: tests/bench/fork_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WITNESS_HOST_CFLAGS) -static -o $@ $<
+
 BENCHES += bench-witness
-bench-witness: $(BUILD)/bench/witness-bench
+bench-witness: $(BUILD)/bench/witness-bench $(BUILD)/bench/fork-floor
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/bench/witness-bench 500 src/witness/include src/flow \
 		$(BUILD)/libfolio.a 2 40 \
 		> $(BUILD)/bench/witness.json
 	@cat $(BUILD)/bench/witness.json
+	$(BUILD)/bench/fork-floor 1000 > $(BUILD)/bench/witness-floor.json
+	@cat $(BUILD)/bench/witness-floor.json
