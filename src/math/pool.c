@@ -28,9 +28,9 @@
 extern char **environ;
 
 #define WINDOW 256           /* formulas in flight per worker, at most */
-#define ANSWER_PIPE (1 << 20) /* bytes the answer pipe holds, if allowed */
-#define READ_CHUNK (256 << 10) /* bytes read from a worker at a time */
 #define MIN_WINDOW 16        /* ... and at least, while formulas remain */
+#define ANSWER_PIPE (1 << 20)  /* bytes the answer pipe holds, if allowed */
+#define READ_CHUNK (256 << 10) /* bytes read from a worker at a time */
 #define HELLO_TIMEOUT_MS 30000
 #define STALL_TIMEOUT_MS 60000
 
