@@ -3,7 +3,7 @@
  * the runner (within the output caps), handing it its image, and giving
  * its witness a verdict once the runner has been reaped.
  *
- * Divisions: jobs, finishing.
+ * Divisions: jobs, how many at once, finishing.
  */
 #include "witness/internal.h"
 
@@ -112,6 +112,28 @@ void witness_job_dispatch(struct job *j, const struct witness_opts *o,
 		witness_job_close_all(j);        /* the spare is gone: its wait status
 		                            will tell why */
 	free(rd->answer);
+}
+
+/* ---- how many at once
+ *
+ * Most witnesses are done in a millisecond or two, and then their time
+ * goes to the kernel making and taking down their process.  On a virtual
+ * machine that work contends across cores: two bare forks at a time make
+ * fewer processes per second than one at a time (make bench-witness
+ * measures it), and a witness runs slower beside another's fork or exit.
+ * So such witnesses run one after another, each forked as the last is
+ * reaped, while the compile server works beside them; a witness that
+ * computes for longer gets company, up to the number of jobs. */
+
+size_t witness_runners_allowed(const struct job *jobs, size_t n,
+    int max_jobs, double now)
+{
+	size_t allowed = 1;
+	for (size_t i = 0; i < n; i++)
+		allowed += jobs[i].state == JOB_RUNNING &&
+		    now - jobs[i].start >= WITNESS_HEAVY_MS;
+	return max_jobs < 1 || allowed < (size_t)max_jobs ? allowed :
+	    (size_t)max_jobs;
 }
 
 /* ---- finishing */

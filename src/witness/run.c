@@ -8,14 +8,16 @@
  * witness under the sandbox; and the builder itself, which here passes
  * code to the server and images to runners, and collects each runner's
  * stdout, stderr and control channel while it enforces the wall clock and
- * the output cap.  Up to `jobs` witnesses run at once; while they run, the
- * server compiles the next ones and spare runners, forked ahead, wait for
- * them.
+ * the output cap.  While witnesses run, the server compiles the next ones.
+ * Up to `jobs` witnesses run at once, but a runner is forked only when
+ * witness_runners_allowed (job.c) says so: short witnesses run one after
+ * another, each in a runner forked as the last one is reaped, and a
+ * witness that computes for a while lets another one start beside it.
  *
  * A witness's time (it->ms) is its compile plus its run, from the moment
- * its image goes to a runner until the runner has closed its output.
- * Forking a spare, and the kernel's taking a finished runner down, happen
- * while other witnesses compile and run.
+ * its image goes to a runner (which may still be being forked) until the
+ * runner has closed its output.  The kernel's taking a finished runner
+ * down happens after that, before the next runner is forked.
  *
  * One runner's job, from spare to verdict, is in job.c.
  */
@@ -221,12 +223,15 @@ static int spare_request(struct run *s, struct job *j)
 	return 0;
 }
 
-/* Keeps a spare runner ready for each job slot while work remains. */
+/* Forks spare runners while work remains, as many as
+ * witness_runners_allowed lets be alive. */
 static void fork_spares(struct run *s)
 {
 	int work = s->compiling || s->nready > 0 || s->next < s->n;
-	size_t slots = (size_t)s->o->jobs;
-	while (work && count(s, JOB_SPARE) < slots) {
+	size_t allowed = witness_runners_allowed(s->jobs, s->njobs, s->o->jobs,
+	    witness_now_ms());
+	while (work && count(s, JOB_SPARE) + count(s, JOB_RUNNING) +
+	    count(s, JOB_ENDING) < allowed) {
 		struct job *j = find(s, JOB_FREE);
 		if (!j)
 			return;
@@ -364,6 +369,10 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 		}
 		if (j->it && j->deadline - t < wait)
 			wait = j->deadline - t;
+		/* wake up when it turns heavy, to let another one start */
+		if (j->state == JOB_RUNNING && t - j->start < WITNESS_HEAVY_MS &&
+		    j->start + WITNESS_HEAVY_MS - t < wait)
+			wait = j->start + WITNESS_HEAVY_MS - t;
 	}
 	if (npf == 0 && wait > 1)
 		wait = 1;

@@ -83,9 +83,9 @@ void witness_item_clear(struct witness_item *it);
 
 /* ---- running */
 
-/* Runs the n items, o->jobs at a time, each compiled by a compile server
- * and run in its own forked child under the limits of o (run.c tells
- * how), and fills in their out fields.  Every
+/* Runs the n items, up to o->jobs at a time, each compiled by a compile
+ * server and run in its own forked child under the limits of o (run.c
+ * tells how), and fills in their out fields.  Every
  * failure appends one error to d, located in the .md file:
  *   compile error   at the offending line of the code ("does not compile:")
  *   runtime error   at the first code line ("timed out after 2000 ms",

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "flow/flow.h"
-#include "witness/witness.h"
+#include "witness/internal.h"
 
 #define CODE_LINE 10
 #define EXPECTED_LINE 20
@@ -454,7 +454,7 @@ static void test_tol_and_ellipsis(void **state)
 	witness_item_clear(&it);
 }
 
-/* Several witnesses, two at a time: each gets its own output and verdict,
+/* Several witnesses with two jobs: each gets its own output and verdict,
  * and the diagnostics name the right one. */
 static void test_parallel(void **state)
 {
@@ -495,6 +495,31 @@ static void test_parallel(void **state)
 	free(a);
 	free(b);
 	diags_free(&d);
+}
+
+/* The rule for how many runners may be alive: one, and one more for each
+ * witness that has run WITNESS_HEAVY_MS or longer, never more than the
+ * jobs; spares and runners that are ending count as alive, not as heavy. */
+static void test_runners_allowed(void **state)
+{
+	(void)state;
+	struct job j[6];
+	memset(j, 0, sizeof j);
+	double now = 1000;
+	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 1);
+	j[0].state = JOB_RUNNING;
+	j[0].start = now - WITNESS_HEAVY_MS / 2;     /* short so far */
+	j[1].state = JOB_SPARE;
+	j[2].state = JOB_ENDING;
+	j[2].start = now - 10 * WITNESS_HEAVY_MS;
+	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 1);
+	j[0].start = now - WITNESS_HEAVY_MS;         /* turns heavy */
+	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 2);
+	j[3].state = JOB_RUNNING;
+	j[3].start = now - 100 * WITNESS_HEAVY_MS;
+	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 3);
+	assert_int_equal(witness_runners_allowed(j, 6, 2, now), 2);
+	assert_int_equal(witness_runners_allowed(j, 6, 1, now), 1);
 }
 
 static void test_missing_prelude(void **state)
@@ -540,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_mismatch_diff),
 		cmocka_unit_test(test_tol_and_ellipsis),
 		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_runners_allowed),
 		cmocka_unit_test(test_missing_prelude),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
