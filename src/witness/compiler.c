@@ -139,7 +139,7 @@ static void serve(const struct witness_opts *o,
 	limit_data(o);
 	uint32_t unconfined = witness_confine_compiler(o) < 0 ? (uint32_t)errno
 	    : 0;
-	struct buf msgs = {0};
+	struct buf msgs = {0}, answer = {0};
 	char *code = NULL;
 	for (;;) {
 		uint64_t len;
@@ -154,9 +154,12 @@ static void serve(const struct witness_opts *o,
 		compile_one(o, area, addr, code, &head, &msgs);
 		head.unconfined = unconfined;
 		head.msgs_len = msgs.len;
-		if (witness_write_full(out, &head, sizeof head) < 0 ||
-		    witness_write_full(out, msgs.data, msgs.len) < 0 ||
-		    witness_write_full(out, area->base, head.image_len) < 0)
+		/* One write, so that the builder wakes once. */
+		answer.len = 0;
+		buf_put(&answer, &head, sizeof head);
+		buf_put(&answer, msgs.data, msgs.len);
+		buf_put(&answer, area->base, (size_t)head.image_len);
+		if (witness_write_full(out, answer.data, answer.len) < 0)
 			_exit(0);
 	}
 }
@@ -205,10 +208,13 @@ int witness_compiler_send(struct witness_compiler *c, const char *code)
 {
 	uint64_t len = strlen(code);
 	c->answer.len = 0;
-	if (witness_write_full(c->to, &len, sizeof len) < 0 ||
-	    witness_write_full(c->to, code, (size_t)len) < 0)
-		return -1;
-	return 0;
+	/* One write, so that the server wakes once. */
+	struct buf req = {0};
+	buf_put(&req, &len, sizeof len);
+	buf_put(&req, code, (size_t)len);
+	int rc = witness_write_full(c->to, req.data, req.len);
+	buf_free(&req);
+	return rc;
 }
 
 int witness_compiler_read(struct witness_compiler *c)
