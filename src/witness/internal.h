@@ -33,6 +33,11 @@ rlim_t witness_sandbox_address_limit(const struct witness_opts *o);
 int witness_sandbox_limits(const struct witness_opts *o, rlim_t as);
 int witness_sandbox_filter(void);
 
+/* In the witness host, at start-up: moves its code and constants into
+ * anonymous memory, whose page-table entries fork copies (host/anon_text.c).
+ * Leaves what it cannot move as it was. */
+void witness_host_anon_text(void);
+
 /* Whole reads and writes on a blocking descriptor, retrying after EINTR
  * (io.c).  Return 0, or -1 at an error or end of file. */
 int witness_read_full(int fd, void *p, size_t n);

@@ -152,6 +152,7 @@ int main(int argc, char **argv)
 	 * default action (an ignored SIGPIPE survives exec, and a runner
 	 * must die of it like any program). */
 	close_range(SOCK_FD + 1, ~0u, 0);
+	witness_host_anon_text();
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
