@@ -218,6 +218,7 @@ struct job {
 	struct buf data[NPIPES];     /* what each pipe said */
 	struct buf ctl;              /* "C" + compiler messages, then data[CTL] */
 	double start, deadline;      /* ms on the monotonic clock */
+	double main_start;           /* when it said "R" (main called), or 0 */
 	double compile_ms;
 	enum witness_kill killed;
 	int reaped, wstatus;
@@ -258,12 +259,12 @@ void witness_finish_unrun(const struct witness_opts *o,
 void witness_start_failed(struct witness_item *it, struct diags *d,
     size_t *failed);
 
-/* A witness that has run this long computes, and another may run beside
- * it (witness_runners_allowed). */
-#define WITNESS_HEAVY_MS 5.0
+/* A witness whose main has run this long computes, and another may run
+ * beside it (witness_runners_allowed). */
+#define WITNESS_HEAVY_MS 1.0
 /* How many runner processes may be alive (spare, running or ending) at
- * time now, among the n jobs: one, and one more for each witness that has
- * run WITNESS_HEAVY_MS or longer, up to max_jobs. */
+ * time now, among the n jobs: one, and one more for each witness whose
+ * main has run WITNESS_HEAVY_MS or longer, up to max_jobs. */
 size_t witness_runners_allowed(const struct job *jobs, size_t n,
     int max_jobs, double now);
 

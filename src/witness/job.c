@@ -75,6 +75,8 @@ void witness_job_read(struct job *j, int k, size_t cap)
 		    j->data[PIPE_OUT].len + j->data[PIPE_ERR].len;
 		size_t limit = k == PIPE_CTL ? CTL_CAP : cap;
 		size_t room = have < limit ? limit - have : 0;
+		if (k == PIPE_CTL && have == 0 && tmp[0] == 'R')
+			j->main_start = witness_now_ms();
 		buf_put(&j->data[k], tmp, (size_t)r < room ? (size_t)r : room);
 		if ((size_t)r > room) {
 			witness_job_kill(j, k == PIPE_CTL ? WITNESS_KILL_CONTROL :
@@ -122,16 +124,18 @@ void witness_job_dispatch(struct job *j, const struct witness_opts *o,
  * fewer processes per second than one at a time (make bench-witness
  * measures it), and a witness runs slower beside another's fork or exit.
  * So such witnesses run one after another, each forked as the last is
- * reaped, while the compile server works beside them; a witness that
- * computes for longer gets company, up to the number of jobs. */
+ * reaped, while the compile server works beside them; a witness whose
+ * main computes for longer gets company, up to the number of jobs.  (Its
+ * time is counted from main, not from the fork: the fork and the sandbox
+ * take a millisecond here.) */
 
 size_t witness_runners_allowed(const struct job *jobs, size_t n,
     int max_jobs, double now)
 {
 	size_t allowed = 1;
 	for (size_t i = 0; i < n; i++)
-		allowed += jobs[i].state == JOB_RUNNING &&
-		    now - jobs[i].start >= WITNESS_HEAVY_MS;
+		allowed += jobs[i].state == JOB_RUNNING && jobs[i].main_start > 0 &&
+		    now - jobs[i].main_start >= WITNESS_HEAVY_MS;
 	return max_jobs < 1 || allowed < (size_t)max_jobs ? allowed :
 	    (size_t)max_jobs;
 }

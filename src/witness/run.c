@@ -12,7 +12,8 @@
  * Up to `jobs` witnesses run at once, but a runner is forked only when
  * witness_runners_allowed (job.c) says so: short witnesses run one after
  * another, each in a runner forked as the last one is reaped, and a
- * witness that computes for a while lets another one start beside it.
+ * witness whose main computes for a while lets another one start beside
+ * it.
  *
  * A witness's time (it->ms) is its compile plus its run, from the moment
  * its image goes to a runner (which may still be being forked) until the
@@ -370,9 +371,10 @@ static void wait_and_read(struct run *s, struct pollfd *pf,
 		if (j->it && j->deadline - t < wait)
 			wait = j->deadline - t;
 		/* wake up when it turns heavy, to let another one start */
-		if (j->state == JOB_RUNNING && t - j->start < WITNESS_HEAVY_MS &&
-		    j->start + WITNESS_HEAVY_MS - t < wait)
-			wait = j->start + WITNESS_HEAVY_MS - t;
+		double heavy = j->main_start + WITNESS_HEAVY_MS;
+		if (j->state == JOB_RUNNING && j->main_start > 0 && heavy > t &&
+		    heavy - t < wait)
+			wait = heavy - t;
 	}
 	if (npf == 0 && wait > 1)
 		wait = 1;

@@ -498,8 +498,9 @@ static void test_parallel(void **state)
 }
 
 /* The rule for how many runners may be alive: one, and one more for each
- * witness that has run WITNESS_HEAVY_MS or longer, never more than the
- * jobs; spares and runners that are ending count as alive, not as heavy. */
+ * witness whose main has run WITNESS_HEAVY_MS or longer, never more than
+ * the jobs.  Time before main (the fork, the sandbox) does not count;
+ * spares and runners that are ending count as alive, not as heavy. */
 static void test_runners_allowed(void **state)
 {
 	(void)state;
@@ -508,15 +509,17 @@ static void test_runners_allowed(void **state)
 	double now = 1000;
 	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 1);
 	j[0].state = JOB_RUNNING;
-	j[0].start = now - WITNESS_HEAVY_MS / 2;     /* short so far */
+	j[0].start = now - 10 * WITNESS_HEAVY_MS;    /* long since dispatch, */
+	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 1);
+	j[0].main_start = now - WITNESS_HEAVY_MS / 2;  /* short in main */
 	j[1].state = JOB_SPARE;
 	j[2].state = JOB_ENDING;
-	j[2].start = now - 10 * WITNESS_HEAVY_MS;
+	j[2].main_start = now - 10 * WITNESS_HEAVY_MS;
 	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 1);
-	j[0].start = now - WITNESS_HEAVY_MS;         /* turns heavy */
+	j[0].main_start = now - WITNESS_HEAVY_MS;    /* turns heavy */
 	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 2);
 	j[3].state = JOB_RUNNING;
-	j[3].start = now - 100 * WITNESS_HEAVY_MS;
+	j[3].main_start = now - 100 * WITNESS_HEAVY_MS;
 	assert_int_equal(witness_runners_allowed(j, 6, 4, now), 3);
 	assert_int_equal(witness_runners_allowed(j, 6, 2, now), 2);
 	assert_int_equal(witness_runners_allowed(j, 6, 1, now), 1);
