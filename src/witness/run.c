@@ -18,7 +18,8 @@
  * A witness's time (it->ms) is its compile plus its run, from the moment
  * its image goes to a runner (which may still be being forked) until the
  * runner has closed its output.  The kernel's taking a finished runner
- * down happens after that, before the next runner is forked.
+ * down happens after that (for short witnesses, before the next runner is
+ * forked).
  *
  * One runner's job, from spare to verdict, is in job.c.
  */

@@ -1,9 +1,10 @@
 /*
- * runner.c -- the process a witness runs in.  Runners are forked ahead of
- * need (spares) by the witness host (host.c).  A spare moves its
- * descriptors into place, sets its limits, installs the system-call filter
- * and waits on a socket for a compiled image from the compile server
- * (../compiler.c).  Given one, it maps it at the agreed address and calls
+ * runner.c -- the process a witness runs in.  Runners are forked by the
+ * witness host (host.c) when the builder asks for one (../run.c decides
+ * when).  A new runner (a spare) moves its descriptors into place, sets
+ * its limits, installs the system-call filter and reads a compiled image
+ * from a socket (the builder sends it the compile server's answer,
+ * ../compiler.c).  Given one, it maps it at the agreed address and calls
  * main.  When main returns (or the witness calls exit) it flushes and
  * closes its output before the process ends, so that the builder has the
  * whole result without waiting for the kernel to take the address space
@@ -57,10 +58,11 @@ void witness_runner_main(const struct witness_opts *o,
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* The filter goes on before the image comes: installing it takes
-	 * time (the kernel compiles it), which a spare spends while it
-	 * waits.  It lets the runner read, which is harmless: descriptor 0
-	 * is closed before main, and no call that opens one is allowed. */
+	/* The filter goes on before the image is read, so that a spare
+	 * forked before its image is compiled spends the time the kernel
+	 * takes to compile the filter while it waits.  It lets the runner
+	 * read, which is harmless: descriptor 0 is closed before main, and no
+	 * call that opens one is allowed. */
 	if (witness_sandbox_limits(o, as) < 0)
 		fail("cannot set resource limits");
 	if (witness_sandbox_filter() < 0)
