@@ -2,7 +2,8 @@
 BENCHES += bench-math
 .PHONY: bench-math
 
-$(BUILD)/bench/math_bench: tests/bench/math_bench.c $(BUILD)/libfolio.a
+$(BUILD)/bench/math_bench: tests/bench/math_bench.c tests/bench/bench_clock.h \
+	$(BUILD)/libfolio.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LIBS) $(LDFLAGS)
 

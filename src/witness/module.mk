@@ -57,13 +57,14 @@ witness-install:
 		$(DESTDIR)$(PREFIX)/share/folio/witness/include/; fi
 
 # ---- bench: 500 generated witnesses, cold, against cc in the same run.
-$(BUILD)/bench/witness-bench: tests/bench/witness_bench.c $(BUILD)/libfolio.a
+$(BUILD)/bench/witness-bench: tests/bench/witness_bench.c \
+	tests/bench/bench_clock.h $(BUILD)/libfolio.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LIBS) $(LDFLAGS)
 
 # Then the floor under it: a bare fork, exit and reap of a static process,
 # one and two at a time (tests/bench/fork_floor.c).
-$(BUILD)/bench/fork-floor: tests/bench/fork_floor.c
+$(BUILD)/bench/fork-floor: tests/bench/fork_floor.c tests/bench/bench_clock.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WITNESS_HOST_CFLAGS) -static -o $@ $<
 

@@ -13,23 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define MAX_AT_ONCE 2
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 struct floor {
 	double per_s, median_ms, p90_ms;
@@ -44,10 +32,10 @@ static int measure(int n, int at_once, struct floor *f)
 	int alive = 0, started = 0, done = 0;
 	if (!ms)
 		return -1;
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	while (done < n) {
 		while (alive < at_once && started < n) {
-			born[alive] = now_ms();
+			born[alive] = bench_now_ms();
 			pid[alive] = fork();
 			if (pid[alive] == 0)
 				_exit(0);
@@ -63,15 +51,15 @@ static int measure(int n, int at_once, struct floor *f)
 		for (int k = 0; k < alive; k++) {
 			if (pid[k] != p)
 				continue;
-			ms[done++] = now_ms() - born[k];
+			ms[done++] = bench_now_ms() - born[k];
 			pid[k] = pid[alive - 1];
 			born[k] = born[alive - 1];
 			alive--;
 			break;
 		}
 	}
-	double wall = now_ms() - t0;
-	qsort(ms, (size_t)n, sizeof *ms, cmp_double);
+	double wall = bench_now_ms() - t0;
+	qsort(ms, (size_t)n, sizeof *ms, bench_cmp_double);
 	f->per_s = n / (wall / 1e3);
 	f->median_ms = ms[n / 2];
 	f->p90_ms = ms[(size_t)(0.9 * (n - 1))];

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "math/math.h"
 #include "util/util.h"
 
@@ -207,16 +208,11 @@ static int pool_pass(struct math_pool *p, struct math_item *it, size_t n,
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* The q-quantile of v[0..n) (sorts v). */
 static double quantile(double *v, size_t n, double q)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	qsort(v, n, sizeof *v, bench_cmp_double);
 	double pos = q * (double)(n - 1);
 	size_t i = (size_t)pos;
 	return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[i];

@@ -13,24 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "witness/witness.h"
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static double quantile(double *v, size_t n, double q)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	qsort(v, n, sizeof *v, bench_cmp_double);
 	return v[(size_t)(q * (double)(n - 1) + 0.5)];
 }
 
@@ -66,7 +54,7 @@ static double cc_run(const char *dir, const char *flow_dir, const char *lib,
 	char *src = xasprintf("%s/w.c", dir), *bin = xasprintf("%s/w", dir);
 	struct diags d = {0};
 	file_write(src, code, strlen(code), &d, "bench");
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	char *cmd = xasprintf("cc -w -O0 -I%s -o %s %s %s -lm && %s",
 	    flow_dir, bin, src, lib, bin);
 	FILE *p = popen(cmd, "r");
@@ -76,7 +64,7 @@ static double cc_run(const char *dir, const char *flow_dir, const char *lib,
 	while (p && (r = fread(tmp, 1, sizeof tmp, p)) > 0)
 		buf_put(&out, tmp, r);
 	int rc = p ? pclose(p) : -1;
-	double ms = now_ms() - t0;
+	double ms = bench_now_ms() - t0;
 	int ok = rc == 0 && witness_compare(expected, out.data ? out.data : "",
 	    0, 0, NULL, NULL);
 	buf_free(&out);
@@ -110,9 +98,9 @@ int main(int argc, char **argv)
 		    .expected_line = 1};
 	}
 	struct diags d = {0};
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	int rc = witness_run_all(&o, it, (size_t)n, &d);
-	double wall = now_ms() - t0;
+	double wall = bench_now_ms() - t0;
 	diags_print(stderr, &d);
 	double *ms = xcalloc((size_t)n, sizeof *ms);
 	int passed = 0;
