@@ -471,6 +471,7 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		compile_next(&s);
 		fork_spares(&s);
 		dispatch(&s);
+		compile_next(&s);        /* the next one, now that there is room */
 		if (!s.compiling && s.nready == 0 && s.next == n &&
 		    count(&s, JOB_FREE) == s.njobs)
 			break;
