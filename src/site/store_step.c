@@ -1,7 +1,8 @@
 /*
  * store_step.c -- build/folio.db for a build: opened at the start (its
- * caches serve the math and witness steps), filled with the content
- * tables, and committed in one transaction at the end.
+ * caches serve the math and witness steps), its content tables brought up
+ * to date (only the pages and sources that changed are written again), and
+ * committed in one transaction at the end.
  */
 #include "internal.h"
 
@@ -21,7 +22,7 @@ int site_store_open(struct site *s, struct diags *d)
 	s->store = store_open("build/folio.db", d);
 	if (!s->store)
 		return -1;
-	if (store_begin(s->store, d) != 0 || store_clear(s->store, d) != 0) {
+	if (store_begin(s->store, d) != 0) {
 		store_close(s->store);
 		s->store = NULL;
 		return -1;
@@ -29,7 +30,9 @@ int site_store_open(struct site *s, struct diags *d)
 	return 0;
 }
 
-static int put_objects(struct site *s, size_t i, struct diags *d)
+/* Records page i with its objects (when they changed since the last
+ * build). */
+static int sync_page(struct site *s, size_t i, struct diags *d)
 {
 	size_t n = 0;
 	char **ids = site_page_objects(s, i, &n);
@@ -49,12 +52,27 @@ static int put_objects(struct site *s, size_t i, struct diags *d)
 			    !strcmp(ids[k] + 3, doc->math[m].id))
 				objs[k].line = doc->math[m].line;
 	}
-	int r = store_objects_put(s->store, s->pages[i]->id, objs, n, d);
+	int r = store_page_sync(s->store, s->pages[i], objs, n, d);
 	for (size_t k = 0; k < n; k++)
 		free(ids[k]);
 	free(ids);
 	free(objs);
-	return r;
+	return r < 0 ? -1 : 0;
+}
+
+/* Removes the rows of pages and sources that are gone.  s->pages and
+ * s->sources are sorted by id. */
+static int prune(struct site *s, struct diags *d)
+{
+	const char **pages = site_page_ids(s);
+	const char **sources = xcalloc(s->nsources + 1, sizeof *sources);
+	for (size_t i = 0; i < s->nsources; i++)
+		sources[i] = s->sources[i]->id;
+	int r = store_prune(s->store, pages, s->npages, sources, s->nsources,
+	    d);
+	free(pages);
+	free(sources);
+	return r < 0 ? -1 : 0;
 }
 
 int site_store_commit(struct site *s, struct diags *d)
@@ -63,10 +81,11 @@ int site_store_commit(struct site *s, struct diags *d)
 		return 0;
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < s->npages; i++)
-		r = store_page_put(s->store, s->pages[i], d) ||
-		    put_objects(s, i, d) ? -1 : 0;
+		r = sync_page(s, i, d);
 	for (size_t i = 0; r == 0 && i < s->nsources; i++)
-		r = store_source_put(s->store, s->sources[i], d);
+		r = store_source_sync(s->store, s->sources[i], d) < 0 ? -1 : 0;
+	if (r == 0)
+		r = prune(s, d);
 	if (r == 0)
 		r = store_commit(s->store, d);
 	else

@@ -8,6 +8,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,7 @@
 static const char *const content_tables[] = {
 	"pages", "page_links", "page_sources", "sources", "claims",
 	"claim_sources", "claim_witnesses", "claim_support", "reviews",
-	"witnesses", NULL,
+	"witnesses", "record_keys", NULL,
 };
 
 int store_clear(struct store *s, struct diags *d)
@@ -217,39 +218,74 @@ int store_page_put(struct store *s, const struct page *p, struct diags *d)
 
 /* ---- sources */
 
+/* The values of a source's row that are not plain fields: its authors
+ * joined by "; " (NULL when none) and its snapshot's SHA-256 (NULL when it
+ * has none). */
+struct source_extras {
+	struct buf authors;
+	char hash[65];
+};
+
+static void source_extras(const struct source *src, struct source_extras *x)
+{
+	memset(x, 0, sizeof *x);
+	for (size_t i = 0; i < src->nauthors; i++) {
+		if (i)
+			buf_puts(&x->authors, "; ");
+		buf_puts(&x->authors, src->authors[i]);
+	}
+	if (src->snapshot)
+		sha256_hex(src->snapshot, strlen(src->snapshot), x->hash);
+}
+
 int store_source_put(struct store *s, const struct source *src,
     struct diags *d)
 {
-	struct buf authors = {0};
-	for (size_t i = 0; i < src->nauthors; i++) {
-		if (i)
-			buf_puts(&authors, "; ");
-		buf_puts(&authors, src->authors[i]);
-	}
-	char hash[65];
-	if (src->snapshot)
-		sha256_hex(src->snapshot, strlen(src->snapshot), hash);
 	sqlite3_stmt *st = store_stmt(s, ST_SOURCE, d);
-	if (!st) {
-		buf_free(&authors);
+	if (!st)
 		return -1;
-	}
+	struct source_extras x;
+	source_extras(src, &x);
 	store_bind_text(st, 1, src->id);
 	store_bind_text(st, 2, src->path);
 	store_bind_text(st, 3, src->kind);
 	store_bind_text(st, 4, src->title);
-	store_bind_text(st, 5, src->nauthors ? authors.data : NULL);
+	store_bind_text(st, 5, src->nauthors ? x.authors.data : NULL);
 	if (src->year)
 		sqlite3_bind_int(st, 6, src->year);
 	store_bind_text(st, 7, src->venue);
 	store_bind_text(st, 8, src->url);
 	store_bind_text(st, 9, src->doi);
-	store_bind_text(st, 10, src->snapshot ? hash : NULL);
+	store_bind_text(st, 10, src->snapshot ? x.hash : NULL);
 	char *what = xasprintf("record source %s", src->id);
 	int rc = store_step_done(s, st, what, d);
 	free(what);
-	buf_free(&authors);
+	buf_free(&x.authors);
 	return rc;
+}
+
+void store_source_key(const struct source *src, char hex[65])
+{
+	struct source_extras x;
+	source_extras(src, &x);
+	struct buf b = {0};
+	char year[16];
+	snprintf(year, sizeof year, "%d", src->year);
+	buf_put_field(&b, "key", "folio-source-record-1");
+	buf_put_field(&b, "version", FOLIO_VERSION);
+	buf_put_field(&b, "id", src->id);
+	buf_put_field(&b, "path", src->path);
+	buf_put_field(&b, "kind", src->kind);
+	buf_put_field(&b, "title", src->title);
+	buf_put_field(&b, "authors", x.authors.data);
+	buf_put_field(&b, "year", year);
+	buf_put_field(&b, "venue", src->venue);
+	buf_put_field(&b, "url", src->url);
+	buf_put_field(&b, "doi", src->doi);
+	buf_put_field(&b, "snapshot", src->snapshot ? x.hash : NULL);
+	sha256_hex(b.data, b.len, hex);
+	buf_free(&b);
+	buf_free(&x.authors);
 }
 
 /* ---- objects */

@@ -153,7 +153,23 @@ static const char v2[] =
 	"      (SELECT max(r2.ord) FROM reviews r2 WHERE r2.page = c.page"
 	"        AND r2.claim = c.id));";
 
-static const char *const migrations[] = {v1, v2};
+/* Version 3: record_keys, the key each page's rows and each source's row
+ * were written under (records.c), so that a build rewrites only what
+ * changed.  The content tables are emptied: the next build writes them
+ * again, with their keys. */
+static const char v3[] =
+	"CREATE TABLE record_keys ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('page', 'source')),"
+	"  id TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"             /* SHA-256, hex */
+	"  PRIMARY KEY (kind, id)"
+	") WITHOUT ROWID;"
+	"DELETE FROM pages; DELETE FROM page_links; DELETE FROM page_sources;"
+	"DELETE FROM sources; DELETE FROM claims; DELETE FROM claim_sources;"
+	"DELETE FROM claim_witnesses; DELETE FROM claim_support;"
+	"DELETE FROM reviews; DELETE FROM witnesses;";
+
+static const char *const migrations[] = {v1, v2, v3};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] ==
     STORE_SCHEMA_VERSION, "one migration per schema version");

@@ -68,6 +68,23 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN_PUT] = "INSERT OR REPLACE INTO witness_runs (key, status, "
 	    "stdout, ms, ran_at) VALUES (?,?,?,?,"
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	[ST_RECORD_GET] = "SELECT key FROM record_keys WHERE kind = ? AND "
+	    "id = ?",
+	[ST_RECORD_PUT] = "INSERT OR REPLACE INTO record_keys (kind, id, key) "
+	    "VALUES (?,?,?)",
+	[ST_RECORD_DELETE] = "DELETE FROM record_keys WHERE kind = ? AND "
+	    "id = ?",
+	[ST_FORGET_PAGE_FIRST] = "DELETE FROM pages WHERE id = ?",
+	[ST_FORGET_PAGE_FIRST + 1] = "DELETE FROM page_links WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 2] = "DELETE FROM page_sources WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 3] = "DELETE FROM claims WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 4] = "DELETE FROM claim_sources WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 5] = "DELETE FROM claim_witnesses "
+	    "WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 6] = "DELETE FROM claim_support WHERE page = ?",
+	[ST_FORGET_PAGE_FIRST + 7] = "DELETE FROM reviews WHERE page = ?",
+	[ST_FORGET_PAGE_LAST] = "DELETE FROM witnesses WHERE page = ?",
+	[ST_FORGET_SOURCE] = "DELETE FROM sources WHERE id = ?",
 };
 
 sqlite3_stmt *store_stmt(struct store *s, enum stmt which, struct diags *d)

@@ -9,9 +9,11 @@
  *   content  pages, page_links, page_sources, sources, claims,
  *            claim_sources, claim_witnesses, claim_support, reviews,
  *            witnesses.  The text files are the source of truth: a build
- *            clears them and writes them again inside one transaction, and
- *            holds no timestamps or random ids, so two builds of the same
- *            input give the same rows.
+ *            writes, inside one transaction, the rows of every page and
+ *            source that changed since the last build (record_keys holds
+ *            the key each was written under) and removes those of pages
+ *            and sources that are gone.  No timestamps or random ids, so
+ *            two builds of the same input give the same rows.
  *   cache    witness_runs, math_cache.  Kept across builds; keyed by a
  *            content hash the caller computes.
  * and a view, claim_status, giving each claim's review state.
@@ -26,9 +28,10 @@
  *
  * Typical build:
  *   struct store *s = store_open("build/folio.db", d);
- *   store_begin(s, d); store_clear(s, d);
- *   for each page: store_page_put(s, p, d); store_objects_put(...);
- *   for each source: store_source_put(s, src, d);
+ *   store_begin(s, d);
+ *   for each page: store_page_sync(s, p, objs, nobjs, d);
+ *   for each source: store_source_sync(s, src, d);
+ *   store_prune(s, page_ids, npages, source_ids, nsources, d);
  *   store_commit(s, d)   (or store_rollback(s) when the build fails)
  *   store_close(s);
  */
@@ -41,7 +44,7 @@
 #include "util/util.h"
 
 /* The schema version this folio writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -98,6 +101,28 @@ struct store_object {
  * none: call it once per page.  Returns 0, or -1 with a diagnostic. */
 int store_objects_put(struct store *s, const char *page_id,
     const struct store_object *objs, size_t nobjs, struct diags *d);
+
+/* ---- content, written only where it changed.  These require an open
+ * transaction.  A page's rows are recorded under the SHA-256 of what they
+ * derive from (folio's version, the page's id, path and file, and its
+ * objects with their lines and run keys), a source's row under that of its
+ * values; a build of an unchanged site therefore writes nothing. */
+
+/* Writes page p's rows and its objects (as store_page_put and
+ * store_objects_put do), replacing the rows it had, unless they were
+ * written under the same key.  Returns 1 when it wrote them, 0 when they
+ * were kept, -1 with a diagnostic. */
+int store_page_sync(struct store *s, const struct page *p,
+    const struct store_object *objs, size_t nobjs, struct diags *d);
+/* The same for a source's row. */
+int store_source_sync(struct store *s, const struct source *src,
+    struct diags *d);
+/* Deletes the rows of every recorded page whose id is not among page_ids
+ * and of every source not among source_ids (both sorted in strcmp order).
+ * Returns the number of pages and sources removed, or -1 with a
+ * diagnostic. */
+int store_prune(struct store *s, const char *const *page_ids, size_t npages,
+    const char *const *source_ids, size_t nsources, struct diags *d);
 
 /* ---- caches.  Keys are content hashes chosen by the caller (e.g.
  * SHA-256 of the snippet and the options that affect the result). */

@@ -14,6 +14,11 @@ enum stmt {
 	ST_PAGE, ST_LINK, ST_PAGE_SOURCE, ST_CLAIM, ST_CLAIM_SOURCE,
 	ST_CLAIM_WITNESS, ST_CLAIM_SUPPORT, ST_REVIEW, ST_SOURCE, ST_OBJECT,
 	ST_MATH_GET, ST_MATH_PUT, ST_RUN_GET, ST_RUN_PUT,
+	ST_RECORD_GET, ST_RECORD_PUT, ST_RECORD_DELETE,
+	/* Deleting one page's rows (records.c), one statement per table,
+	 * in this order, and one source's row. */
+	ST_FORGET_PAGE_FIRST, ST_FORGET_PAGE_LAST = ST_FORGET_PAGE_FIRST + 8,
+	ST_FORGET_SOURCE,
 	ST_COUNT
 };
 
@@ -37,6 +42,9 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *s);
  * and returns -1. */
 int store_step_done(struct store *s, sqlite3_stmt *st, const char *what,
     struct diags *d);
+/* The key a source's row is recorded under (content.c): the SHA-256 of
+ * the values of its row. */
+void store_source_key(const struct source *src, char hex[65]);
 /* Applies the migrations (schema.c). */
 int store_migrate(struct store *s, struct diags *d);
 

@@ -118,6 +118,15 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_put_field(struct buf *b, const char *name, const char *value)
+{
+	if (!value)
+		value = "";
+	buf_printf(b, "%s %zu\n", name, strlen(value));
+	buf_puts(b, value);
+	buf_putc(b, '\n');
+}
+
 char *buf_detach(struct buf *b)
 {
 	char *s = b->data ? b->data : xstrdup("");

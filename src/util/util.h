@@ -41,6 +41,10 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends "name length\n" + value + "\n" (NULL counts as ""): text to hash
+ * for a cache key, framed so that no two different sequences of fields
+ * give the same bytes. */
+void buf_put_field(struct buf *b, const char *name, const char *value);
 /* Returns the buffer's string (never NULL; "" for an empty buffer) and
  * leaves b empty; the caller frees the string. */
 char *buf_detach(struct buf *b);

@@ -14,36 +14,25 @@ const char *witness_flow_hash(void)
 	return FOLIO_FLOW_HASH;
 }
 
-/* The hashed text is a sequence of "field length\n" + bytes records, so
- * that no two different inputs frame to the same text. */
-static void field(struct buf *b, const char *name, const char *value)
-{
-	if (!value)
-		value = "";
-	buf_printf(b, "%s %zu\n", name, strlen(value));
-	buf_puts(b, value);
-	buf_putc(b, '\n');
-}
-
 void witness_cache_key(const struct witness_opts *o,
     const struct witness_item *it, char hex[65])
 {
 	struct buf b = {0};
 	char tmp[64];
-	field(&b, "key", "folio-witness-1");
-	field(&b, "version", FOLIO_VERSION);
-	field(&b, "flow", FOLIO_FLOW_HASH);
-	field(&b, "prelude", WITNESS_PRELUDE_HASH);
+	buf_put_field(&b, "key", "folio-witness-1");
+	buf_put_field(&b, "version", FOLIO_VERSION);
+	buf_put_field(&b, "flow", FOLIO_FLOW_HASH);
+	buf_put_field(&b, "prelude", WITNESS_PRELUDE_HASH);
 	if (it->has_tol)
 		snprintf(tmp, sizeof tmp, "%.17g", it->tol);
-	field(&b, "tol", it->has_tol ? tmp : "none");
+	buf_put_field(&b, "tol", it->has_tol ? tmp : "none");
 	if (o) {
 		snprintf(tmp, sizeof tmp, "%d %d %d %d", o->timeout_ms,
 		    o->cpu_s, o->memory_mb, o->output_kb);
-		field(&b, "limits", tmp);
+		buf_put_field(&b, "limits", tmp);
 	}
-	field(&b, "code", it->code);
-	field(&b, "expected", it->expected);
+	buf_put_field(&b, "code", it->code);
+	buf_put_field(&b, "expected", it->expected);
 	sha256_hex(b.data, b.len, hex);
 	buf_free(&b);
 }

@@ -1,7 +1,8 @@
 /*
  * test_store.c -- build/folio.db: creation, schema version, migration from
  * a hand-written version-1 database, the claim_status view, determinism of
- * the content tables, caches kept across builds, rollback, errors, and the
+ * the content tables, rewriting only what changed, caches kept across
+ * builds, rollback, errors, and the
  * example queries of the README.
  *
  * The test reads the database back with sqlite3 directly (the store's
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -253,7 +255,7 @@ static void test_open_creates(void **state)
 	assert_non_null(s);
 	assert_int_equal(d.nitems, 0);
 	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 2);
+	assert_int_equal(STORE_SCHEMA_VERSION, 3);
 	store_close(s);
 	assert_query(path, "PRAGMA journal_mode", "wal\n");
 	assert_query(path, "SELECT type, name FROM sqlite_master WHERE "
@@ -267,6 +269,7 @@ static void test_open_creates(void **state)
 	    "table|page_links\n"
 	    "table|page_sources\n"
 	    "table|pages\n"
+	    "table|record_keys\n"
 	    "table|reviews\n"
 	    "table|sources\n"
 	    "table|witness_runs\n"
@@ -274,7 +277,7 @@ static void test_open_creates(void **state)
 	/* Opening again is a no-op. */
 	s = store_open(path, &d);
 	assert_non_null(s);
-	assert_int_equal(store_schema_version(s), 2);
+	assert_int_equal(store_schema_version(s), 3);
 	store_close(s);
 	assert_int_equal(d.nitems, 0);
 	free(path);
@@ -337,7 +340,7 @@ static void test_migrate_from_v1(void **state)
 	struct store *s = store_open(path, &d);
 	assert_non_null(s);
 	assert_int_equal(d.nitems, 0);
-	assert_int_equal(store_schema_version(s), 2);
+	assert_int_equal(store_schema_version(s), 3);
 
 	/* The caches kept their rows; the new column has its default. */
 	struct store_run run;
@@ -353,8 +356,19 @@ static void test_migrate_from_v1(void **state)
 	free(html);
 	store_close(s);
 
-	/* Content rows are kept too, and the view (new in version 2) sees
-	 * them; witnesses gained run_key. */
+	/* The content rows were dropped by version 3 (they have no record
+	 * keys; the next build writes them again). */
+	assert_query(path, "SELECT count(*) FROM claims", "0\n");
+	assert_query(path, "SELECT count(*) FROM reviews", "0\n");
+	assert_query(path, "SELECT count(*) FROM witnesses", "0\n");
+	/* The view (new in version 2) sees rows written in the old shape;
+	 * witnesses gained run_key. */
+	exec_raw(path, "INSERT INTO claims VALUES ('p', 'c', 0, 'text', NULL,"
+	    " 'aaaaaaaaaaaa', 3);"
+	    "INSERT INTO reviews VALUES ('p', 0, 'c', 'substantive', 'Ada',"
+	    " '2026-01-01', NULL, 'aaaaaaaaaaaa', 9);"
+	    "INSERT INTO witnesses (page, id, kind, name, line) VALUES"
+	    " ('p', 'code:w', 'code', 'w', 12);");
 	assert_query(path, "SELECT page, claim, status, level, reviewer "
 	    "FROM claim_status", "p|c|reviewed|substantive|Ada\n");
 	assert_query(path, "SELECT id, line, run_key IS NULL FROM witnesses",
@@ -410,7 +424,7 @@ static void test_open_newer_schema(void **state)
 	assert_int_equal(d.nitems, 1);
 	char *msg = diag_format(&d.items[0]);
 	char *want = xasprintf("%s: error: store: database schema version 99 "
-	    "is newer than this folio supports (2); remove the file to "
+	    "is newer than this folio supports (3); remove the file to "
 	    "rebuild it", path);
 	assert_string_equal(msg, want);
 	free(msg);
@@ -589,6 +603,115 @@ static void test_determinism(void **state)
 	assert_int_equal(d.nitems, 0);
 	free(p1);
 	free(p2);
+}
+
+/* Writes the fixture with store_page_sync and store_source_sync, pruning
+ * to what it holds; asserts what each call returned. */
+static void sync_once(struct store *s, const struct page *p,
+    const struct store_object *objs, size_t nobjs, int page_written,
+    int sources_written)
+{
+	struct diags d = {0};
+	struct source s1 = source_fixture("rezende-2015", 1);
+	struct source s2 = source_fixture("papamakarios-2021", 0);
+	assert_int_equal(store_begin(s, &d), 0);
+	assert_int_equal(store_page_sync(s, p, objs, nobjs, &d), page_written);
+	assert_int_equal(store_source_sync(s, &s1, &d), sources_written);
+	assert_int_equal(store_source_sync(s, &s2, &d), sources_written);
+	const char *pages[] = {p->id};
+	const char *sources[] = {"papamakarios-2021", "rezende-2015"};
+	assert_int_equal(store_prune(s, pages, 1, sources, 2, &d), 0);
+	assert_int_equal(store_commit(s, &d), 0);
+	assert_int_equal(d.nitems, 0);
+	free(s1.path);
+	free(s2.path);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Only what changed is written again, the result is the same rows as a
+ * full rewrite, and what is gone is removed. */
+static void test_sync_and_prune(void **state)
+{
+	struct diags d = {0};
+	char *path = db_path(state, "folio.db");
+	char *full_path = db_path(state, "full.db");
+	char *wal = xasprintf("%s-wal", path);
+	struct store *s = store_open(path, &d);
+	struct store *full = store_open(full_path, &d);
+	struct fixture f;
+	fixture_init(&f);
+	struct store_object objs[] = {
+		{"eq:cov", 30, NULL}, {"code:linear-flow", 40, "run-ok"},
+		{"code:broken", 50, "run-bad"}, {"demo:grid-warp", 60, NULL},
+	};
+
+	/* The first build writes everything: the same rows as build_once. */
+	sync_once(s, &f.page, objs, 4, 1, 1);
+	build_once(full);
+	char *a = dump(s), *b = dump(full);
+	assert_true(strlen(a) > 500);
+	assert_string_equal(a, b);
+	assert_query(path, "SELECT kind, id FROM record_keys ORDER BY kind, id",
+	    "page|field/flows\n"
+	    "source|papamakarios-2021\n"
+	    "source|rezende-2015\n");
+
+	/* Nothing changed: nothing is written, not even to the WAL. */
+	long before = file_size(wal);
+	assert_true(before > 0);
+	sync_once(s, &f.page, objs, 4, 0, 0);
+	assert_int_equal(file_size(wal), before);
+	char *c = dump(s);
+	assert_string_equal(a, c);
+
+	/* A new run key rewrites the page's rows, without duplicates. */
+	objs[1].run_key = "run-new";
+	sync_once(s, &f.page, objs, 4, 1, 0);
+	assert_query(path, "SELECT run_key FROM witnesses WHERE id = "
+	    "'code:linear-flow'", "run-new\n");
+	assert_query(path, "SELECT count(*) FROM claims", "3\n");
+	assert_query(path, "SELECT count(*) FROM reviews", "4\n");
+
+	/* A changed file: a claim fewer and a new title, and the rows
+	 * follow. */
+	f.page.meta.title = "Normalizing flows";
+	f.page.meta.nclaims = 1;
+	sha256_hex("changed", 7, f.page.source_sha256);
+	sync_once(s, &f.page, objs, 4, 1, 0);
+	assert_query(path, "SELECT title FROM pages", "Normalizing flows\n");
+	assert_query(path, "SELECT id FROM claims", "exact-density\n");
+	assert_query(path, "SELECT count(*) FROM claim_sources", "1\n");
+
+	/* The page and one source are gone. */
+	assert_int_equal(store_begin(s, &d), 0);
+	const char *sources[] = {"rezende-2015"};
+	assert_int_equal(store_prune(s, NULL, 0, sources, 1, &d), 2);
+	assert_int_equal(store_commit(s, &d), 0);
+	static const char *const tables[] = {"pages", "page_links",
+	    "page_sources", "claims", "claim_sources", "claim_witnesses",
+	    "claim_support", "reviews", "witnesses"};
+	for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+		char *sql = xasprintf("SELECT count(*) FROM %s", tables[i]);
+		assert_query(path, sql, "0\n");
+		free(sql);
+	}
+	assert_query(path, "SELECT id FROM sources", "rezende-2015\n");
+	assert_query(path, "SELECT kind, id FROM record_keys",
+	    "source|rezende-2015\n");
+	assert_int_equal(d.nitems, 0);
+	store_close(s);
+	store_close(full);
+	free(a);
+	free(b);
+	free(c);
+	free(wal);
+	free(full_path);
+	free(path);
 }
 
 static void test_caches_persist(void **state)
@@ -803,6 +926,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_content_rows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_determinism, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync_and_prune, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_caches_persist, setup,
 		    teardown),
