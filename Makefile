@@ -26,12 +26,15 @@ BUILD   ?= build
 DEB_PACKAGES = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libsqlite3-dev libjansson-dev libssl-dev \
 	libmicrohttpd-dev libcmocka-dev libtcc-dev tcc sqlite3 clang lld
-PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto libmicrohttpd
+PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto
+# libmicrohttpd: its header only; folio serve opens the library with dlopen
+# (src/site/serve.c says why).
+HEADER_PKGS = libmicrohttpd
 
 # Warnings are errors in CI (which sets CI=true).
 # Recursive (=) so that pkg-config runs when a recipe needs the flags, after
 # `deps` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN       = -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter \
 	$(if $(CI),-Werror)

@@ -5,12 +5,19 @@
  * serves carries a small script that polls /__folio/build and reloads the
  * page when the build number moves.  A failed rebuild keeps the previous
  * site (folio build's guarantee) and prints its diagnostics.
+ *
+ * libmicrohttpd is opened with dlopen when serve starts rather than
+ * linked: linked, it brings GnuTLS and its start-up work (about 5 ms, most
+ * of a warm folio check's fixed cost) into every run of folio, and only
+ * serve uses it.
  */
 #include "internal.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
+#include <stddef.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,59 @@ static const char reload_script[] =
     "fetch('/__folio/build').then(function(r){return r.text()})"
     ".then(function(t){if(b!==null&&t!==b)location.reload();b=t})"
     ".catch(function(){})},700)})()</script>";
+
+/* The library's soname (Debian's libmicrohttpd12), and the functions
+ * serve calls, typed from microhttpd.h. */
+#define MHD_LIBRARY "libmicrohttpd.so.12"
+
+static struct mhd_api {
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_create_response_from_buffer) create_response;
+	__typeof__(&MHD_add_response_header) add_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+} mhd;
+
+static const struct {
+	const char *name;
+	size_t offset;   /* of its pointer in struct mhd_api */
+} mhd_functions[] = {
+	{"MHD_start_daemon", offsetof(struct mhd_api, start_daemon)},
+	{"MHD_stop_daemon", offsetof(struct mhd_api, stop_daemon)},
+	{"MHD_create_response_from_buffer",
+	    offsetof(struct mhd_api, create_response)},
+	{"MHD_add_response_header", offsetof(struct mhd_api, add_header)},
+	{"MHD_queue_response", offsetof(struct mhd_api, queue_response)},
+	{"MHD_destroy_response", offsetof(struct mhd_api, destroy_response)},
+};
+
+/* Opens the library and finds its functions.  Returns 0, or -1 with a
+ * diagnostic that says what to install. */
+static int mhd_open(struct diags *d)
+{
+	void *lib = dlopen(MHD_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	const char *why = lib ? NULL : dlerror();
+	for (size_t i = 0; lib && !why &&
+	    i < sizeof mhd_functions / sizeof *mhd_functions; i++) {
+		void *f = dlsym(lib, mhd_functions[i].name);
+		if (f)
+			/* POSIX: a function's address from dlsym is
+			 * stored through its object representation. */
+			memcpy((char *)&mhd + mhd_functions[i].offset, &f,
+			    sizeof f);
+		else
+			why = mhd_functions[i].name;
+	}
+	if (!why)
+		return 0;
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
+	    "cannot load %s (%s); install it with: apt-get install "
+	    "libmicrohttpd12", MHD_LIBRARY, why);
+	if (lib)
+		dlclose(lib);
+	return -1;
+}
 
 struct server {
 	char *root;            /* the output folder */
@@ -87,12 +147,12 @@ static const char *mime(const char *path)
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
     const char *type, void *data, size_t len)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data,
+	struct MHD_Response *r = mhd.create_response(len, data,
 	    MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+	mhd.add_header(r, "Content-Type", type);
+	mhd.add_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = mhd.queue_response(c, code, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -155,6 +215,8 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 {
 	struct site_opts bo = *o;
 	bo.quiet = 0;
+	if (mhd_open(d) != 0)
+		return 2;
 	if (o->dir && chdir(o->dir) != 0) {
 		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "serve",
 		    "cannot enter the site folder");
@@ -175,7 +237,7 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct MHD_Daemon *daemon = MHD_start_daemon(
+	struct MHD_Daemon *daemon = mhd.start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &sv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
@@ -201,7 +263,7 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 		diags_print(stderr, d);
 		diags_free(d);
 	}
-	MHD_stop_daemon(daemon);
+	mhd.stop_daemon(daemon);
 	free(sv.root);
 	return 0;
 }
