@@ -7,11 +7,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 int file_read(const char *path, char **out, size_t *len, struct diags *d,
@@ -169,13 +171,23 @@ char *path_join(const char *a, const char *b)
 	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
 }
 
+/* SHA-256 fetched once: in OpenSSL 3, SHA256() looks the algorithm up on
+ * every call, which costs five times the hashing of a formula. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void sha256_hex(const void *p, size_t n, char hex[65])
 {
-	/* SHA256() rather than EVP_Digest: the one-shot call skips the EVP
-	 * lookup, which costs more than hashing a formula. */
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256(p, n, md);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	pthread_once(&sha256_once, sha256_fetch);
+	if (!sha256_md || !EVP_Digest(p, n, md, NULL, sha256_md, NULL))
+		SHA256(p, n, md);  /* the fetch failed: look it up each time */
 	for (unsigned i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
