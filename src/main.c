@@ -5,6 +5,7 @@
  * 2 usage or system error.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,21 @@ static int parse_format(const char *s, enum site_format *f)
 	return -1;
 }
 
+/* folio runs briefly and allocates in several threads at once.  By
+ * default glibc gives freed memory back to the kernel as it goes (and
+ * serves large blocks with mmap); each give-back costs the other threads a
+ * TLB shootdown and the next allocation fresh page faults.  Keeping it for
+ * reuse until exit took a warm check of 100 pages from 53 to 46 ms
+ * (--timings total, median of 20 side by side). */
+static void keep_freed_memory(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
+
 int main(int argc, char **argv)
 {
+	keep_freed_memory();
 	if (argc < 2)
 		return usage(NULL, NULL);
 	const char *cmd = argv[1];

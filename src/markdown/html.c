@@ -317,6 +317,11 @@ static void fill(const struct md_doc *doc, char **html)
 
 void md_render(struct md_doc *doc)
 {
+	if (!doc->intro_html) {
+		/* Scanned only (md_scan): render the tree now. */
+		md__tree_restore(doc);
+		md__prerender(doc);
+	}
 	fill(doc, &doc->intro_html);
 	fill(doc, &doc->footnotes_html);
 	for (size_t i = 0; i < doc->nsections; i++) {

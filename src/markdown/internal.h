@@ -20,6 +20,9 @@ struct md_priv {
 
 /* markdown.c: frees the doc's tree (its objects keep their data). */
 void md__tree_release(struct md_doc *doc);
+/* markdown.c: parses the body again after a release and points the
+ * objects at their new nodes. */
+void md__tree_restore(struct md_doc *doc);
 /* markdown.c: a heading's text, without markup; the caller frees. */
 char *md__heading_text(cmark_node *n);
 /* html.c: renders the tree once, with placeholders where formulas and

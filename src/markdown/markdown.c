@@ -509,7 +509,7 @@ void md__tree_release(struct md_doc *doc)
 
 /* Parses the text again and points the objects at their new nodes: the
  * same text gives the same objects in the same order. */
-static void tree_restore(struct md_doc *doc)
+void md__tree_restore(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
 	if (priv->root)
@@ -529,7 +529,8 @@ static void tree_restore(struct md_doc *doc)
 	diags_free(&scratch);
 }
 
-struct md_doc *md_parse(const struct page *p, struct diags *d)
+/* Parses p's body and finds its objects; the tree is kept. */
+static struct md_doc *parse(const struct page *p, struct diags *d)
 {
 	struct md_doc *doc = xcalloc(1, sizeof *doc);
 	struct md_priv *priv = xcalloc(1, sizeof *priv);
@@ -538,7 +539,20 @@ struct md_doc *md_parse(const struct page *p, struct diags *d)
 	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
+	return doc;
+}
+
+struct md_doc *md_parse(const struct page *p, struct diags *d)
+{
+	struct md_doc *doc = parse(p, d);
 	md__prerender(doc);
+	return doc;
+}
+
+struct md_doc *md_scan(const struct page *p, struct diags *d)
+{
+	struct md_doc *doc = parse(p, d);
+	md__tree_release(doc);
 	return doc;
 }
 
@@ -555,7 +569,7 @@ void md_math_locate(const struct md_doc *doc, const struct md_math *m,
 		 * happens for errors only). */
 		struct md_doc *mut = (struct md_doc *)doc;
 		size_t i = (size_t)(m - doc->math);
-		tree_restore(mut);
+		md__tree_restore(mut);
 		m = &doc->math[i];
 		if (!m->node)
 			return;

@@ -99,6 +99,11 @@ void md_global_init(void);
  * as errors and still returns the doc; returns NULL only when p has no
  * body to parse (never, in practice).  Free with md_free. */
 struct md_doc *md_parse(const struct page *p, struct diags *d);
+/* md_parse without the HTML, for folio check, which needs the objects
+ * only: the same doc and reports, with intro_html, the sections' html and
+ * name_html and footnotes_html NULL until md_render (which parses the body
+ * again to render it). */
+struct md_doc *md_scan(const struct page *p, struct diags *d);
 /* Completes the body's HTML in doc (intro_html, each section's html and
  * name_html, footnotes_html) with the formulas' html and the witnesses'
  * results.  A formula whose html is NULL is shown as escaped TeX.  Call it

@@ -356,6 +356,7 @@ int site_build(const struct site_opts *o, struct diags *d)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int system = 0;
 	struct render_set *rs = render_set_new();
+	s.render = 1;
 	int v = verify(&s, d);
 	system = v == 2;
 	if (v != 0 || failures(o, d))

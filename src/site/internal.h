@@ -17,6 +17,8 @@ struct site {
 	struct site_config *config;
 	struct page **pages;      /* sorted by id */
 	struct md_doc **docs;     /* docs[i] belongs to pages[i] */
+	int render;               /* pages will be written (folio build):
+	                             their HTML is rendered as they load */
 	size_t npages;
 	struct source **sources;  /* sorted by id */
 	size_t nsources;

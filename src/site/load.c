@@ -102,7 +102,10 @@ static void *load_some(void *arg)
 		char *id = xstrndup(it->rel, strlen(it->rel) - 3);
 		it->page = page_load(path, id, &it->d);
 		if (it->page) {
-			it->doc = md_parse(it->page, &it->d);
+			/* folio check needs the objects, not the HTML. */
+			it->doc = l->site->render
+			    ? md_parse(it->page, &it->d)
+			    : md_scan(it->page, &it->d);
 			site_math_keys(l->site, it->doc);
 		}
 		free(id);

@@ -161,6 +161,49 @@ static void test_body_objects(void **state)
 	diags_free(&d);
 }
 
+/* md_scan finds the same objects as md_parse without rendering; md_render
+ * on a scanned doc gives the same HTML as on a parsed one. */
+static void test_scan_then_render(void **state)
+{
+	(void)state;
+	struct diags d = {0};
+	struct page *p = page_parse("content/gm/flows.md", "gm/flows",
+	    full_page, strlen(full_page), &d);
+	struct md_doc *parsed = md_parse(p, &d), *scanned = md_scan(p, &d);
+	assert_int_equal(d.nitems, 0);
+	assert_null(scanned->intro_html);
+	assert_int_equal(scanned->nmath, parsed->nmath);
+	assert_int_equal(scanned->nwitnesses, parsed->nwitnesses);
+	assert_int_equal(scanned->nsections, parsed->nsections);
+	assert_int_equal(scanned->words, parsed->words);
+	for (size_t i = 0; i < parsed->nmath; i++) {
+		assert_string_equal(scanned->math[i].tex, parsed->math[i].tex);
+		assert_int_equal(scanned->math[i].line, parsed->math[i].line);
+		assert_int_equal(scanned->math[i].col, parsed->math[i].col);
+		/* What the math step would set, on both. */
+		parsed->math[i].html = xasprintf("<b>%zu</b>", i);
+		scanned->math[i].html = xasprintf("<b>%zu</b>", i);
+	}
+	for (size_t i = 0; i < parsed->nsections; i++)
+		assert_null(scanned->sections[i].html);
+	md_render(parsed);
+	md_render(scanned);
+	assert_string_equal(scanned->intro_html, parsed->intro_html);
+	assert_non_null(strstr(scanned->intro_html, "<b>0</b>"));
+	assert_string_equal(scanned->footnotes_html, parsed->footnotes_html);
+	for (size_t i = 0; i < parsed->nsections; i++) {
+		assert_string_equal(scanned->sections[i].html,
+		    parsed->sections[i].html);
+		assert_string_equal(scanned->sections[i].name_html,
+		    parsed->sections[i].name_html);
+	}
+	assert_non_null(strstr(scanned->sections[1].html, "<b>2</b>"));
+	md_free(parsed);
+	md_free(scanned);
+	page_free(p);
+	diags_free(&d);
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -185,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_front_matter),
 		cmocka_unit_test(test_body_objects),
+		cmocka_unit_test(test_scan_then_render),
 		cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
