@@ -3,7 +3,7 @@
 // page, for the build benchmarks (tests/bench/site-bench.js).
 //
 // Usage: node tests/bench/corpus.js [--pages N] [--out DIR] [--hugo DIR]
-//                                   [--witnesses K] [--seed S]
+//                                   [--witnesses K] [--seed S] [--bare]
 //
 // Writes DIR/content/<domain>/<concept>.md (N pages, default 2000),
 // DIR/content/site.yaml and DIR/sources/*.yaml (50 sources, 20 of them with a
@@ -15,6 +15,11 @@
 // ```output blocks, a table, lists and a footnote.  The site passes
 // `folio check --strict`.  Formulas carry page-specific constants, so a
 // cold build typesets nearly every one of them afresh.
+//
+// --bare writes pages that hold their K witnesses and little else: the
+// required front matter, the four standard sections with a sentence each,
+// no math, claims or sources (the witness benchmark's corpus: what a check
+// of K x N witnesses costs, apart from the rest of a concept page).
 //
 // --hugo DIR also writes the same Markdown bodies as a Hugo site (hugo.toml,
 // minimal layouts, front matter with title/summary/date and the rest under
@@ -28,7 +33,7 @@ const crypto = require('crypto');
 
 function parseArgs(argv) {
   const o = {pages: 2000, out: 'build/bench/corpus', hugo: null,
-    witnesses: 1, seed: 20260508};
+    witnesses: 1, seed: 20260508, bare: false};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
     if (a === '--pages') o.pages = parseInt(v, 10), i++;
@@ -36,10 +41,11 @@ function parseArgs(argv) {
     else if (a === '--hugo') o.hugo = v, i++;
     else if (a === '--witnesses') o.witnesses = parseInt(v, 10), i++;
     else if (a === '--seed') o.seed = parseInt(v, 10), i++;
+    else if (a === '--bare') o.bare = true;
     else {
       process.stderr.write(`corpus.js: unknown option ${a}\n` +
         'usage: corpus.js [--pages N] [--out DIR] [--hugo DIR] ' +
-        '[--witnesses K] [--seed S]\n');
+        '[--witnesses K] [--seed S] [--bare]\n');
       process.exit(2);
     }
   }
@@ -667,6 +673,22 @@ function pageText(r, pg, pages, sources, K) {
     summary, status, difficulty, domain: pg.dom[0], prereq, next};
 }
 
+// A page of --bare: its witnesses, and the least else a page must have.
+function barePage(r, pg, K) {
+  const fm = [`title: ${q(pg.title)}`, `domain: ${pg.dom[0]}`,
+    `summary: ${q(sentence(r))}`, 'status: published', 'difficulty: 2',
+    'math: none'];
+  const b = ['## Intuition', '', wrap(sentence(r)), '', '## Math', '',
+    wrap(sentence(r)), '', '## Code', ''];
+  for (let k = 0; k < K; k++) {
+    const w = witnessProgram(r, (pg.i + k) % 4, `w${pg.i + 1}-${k + 1}`);
+    b.push(`\`\`\`c witness=w${pg.i + 1}-${k + 1}`, w.code, '```', '');
+    b.push(w.tol ? `\`\`\`output tol=${w.tol}` : '```output', w.out, '```', '');
+  }
+  b.push('## Interactive Demo', '', wrap(sentence(r)), '');
+  return `---\n${fm.join('\n')}\n---\n\n${b.join('\n')}`;
+}
+
 // ---- output
 
 const HERO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 60">
@@ -775,6 +797,15 @@ function main() {
     writeFile(path.join(o.hugo, 'layouts/_default/list.html'), HUGO_LIST);
   }
   writeFile(path.join(o.out, 'content/site.yaml'), SITE_YAML);
+  if (o.bare) {
+    for (const pg of pages)
+      writeFile(path.join(o.out, 'content', pg.id + '.md'), barePage(r, pg, o.witnesses));
+    writeFile(path.join(o.out, 'corpus.json'), JSON.stringify({pages: pages.length,
+      seed: o.seed, bare: true, witnesses: pages.length * o.witnesses}, null, 2) + '\n');
+    process.stdout.write(`corpus: ${pages.length} bare pages, ` +
+      `${pages.length * o.witnesses} witnesses into ${o.out}\n`);
+    return;
+  }
   for (const d of DOMAINS)
     writeFile(path.join(o.out, 'content', d[1], 'hero.svg'), HERO_SVG);
   for (const s of sources) {
