@@ -72,6 +72,9 @@ int site_render_math(struct site *s, struct diags *d);
  * is parsed, on the loading threads). */
 void site_math_prepare(struct site *s);
 void site_math_keys(const struct site *s, struct md_doc *doc);
+/* Sets the cache key (hash) of every code witness of doc, on the loading
+ * threads like site_math_keys. */
+void site_witness_keys(const struct site *s, struct md_doc *doc);
 /* Sets the html of every formula of doc from the math cache (the math step
  * put every formula there).  Safe to call from several page writers.
  * Returns 0, or -1 with a diagnostic. */

@@ -107,6 +107,7 @@ static void *load_some(void *arg)
 			    ? md_parse(it->page, &it->d)
 			    : md_scan(it->page, &it->d);
 			site_math_keys(l->site, it->doc);
+			site_witness_keys(l->site, it->doc);
 		}
 		free(id);
 		free(path);

@@ -61,6 +61,44 @@ static void find_includes(const struct site *s, char **include, char **flow)
 	}
 }
 
+/* The limits every witness runs under (and that its cache key covers). */
+static void witness_limits(const struct site *s, struct witness_opts *wo)
+{
+	wo->timeout_ms = s->config->witness_timeout_ms;
+	wo->cpu_s = s->config->witness_cpu_s;
+	wo->memory_mb = s->config->witness_memory_mb;
+	wo->output_kb = s->config->witness_output_kb;
+}
+
+/* What witness w of page p is, for the witness stage. */
+static struct witness_item witness_item_of(const struct page *p,
+    const struct md_witness *w)
+{
+	return (struct witness_item){
+		.path = p->path,
+		.name = w->name,
+		.code = w->code,
+		.code_line = w->code_line,
+		.expected = w->expected,
+		.expected_line = w->expected_line,
+		.tol = w->tol,
+		.has_tol = w->has_tol,
+	};
+}
+
+void site_witness_keys(const struct site *s, struct md_doc *doc)
+{
+	if (!s->config)
+		return;  /* site.yaml is broken: the build stops after loading */
+	struct witness_opts wo = {0};
+	witness_limits(s, &wo);
+	for (size_t k = 0; k < doc->nwitnesses; k++) {
+		struct witness_item it = witness_item_of(doc->page,
+		    &doc->witnesses[k]);
+		witness_cache_key(&wo, &it, doc->witnesses[k].hash);
+	}
+}
+
 int site_run_witnesses(struct site *s, struct diags *d)
 {
 	size_t total = 0;
@@ -73,10 +111,7 @@ int site_run_witnesses(struct site *s, struct diags *d)
 	find_includes(s, &include, &flow);
 	wo.include_dir = include;
 	wo.flow_dir = flow;
-	wo.timeout_ms = s->config->witness_timeout_ms;
-	wo.cpu_s = s->config->witness_cpu_s;
-	wo.memory_mb = s->config->witness_memory_mb;
-	wo.output_kb = s->config->witness_output_kb;
+	witness_limits(s, &wo);
 	wo.jobs = site_jobs(s->opts);
 
 	struct witness_item *items = xcalloc(total, sizeof *items);
@@ -87,30 +122,20 @@ int site_run_witnesses(struct site *s, struct diags *d)
 		struct md_doc *doc = s->docs[i];
 		for (size_t k = 0; k < doc->nwitnesses; k++) {
 			struct md_witness *w = &doc->witnesses[k];
-			struct witness_item it = {
-				.path = s->pages[i]->path,
-				.name = w->name,
-				.code = w->code,
-				.code_line = w->code_line,
-				.expected = w->expected,
-				.expected_line = w->expected_line,
-				.tol = w->tol,
-				.has_tol = w->has_tol,
-			};
-			witness_cache_key(&wo, &it, w->hash);
-			struct store_run run = {0};
+			struct witness_item it = witness_item_of(s->pages[i], w);
+			if (!w->hash[0])  /* not keyed as its page loaded */
+				witness_cache_key(&wo, &it, w->hash);
+			double ms;
 			int hit = !s->opts->force && s->store &&
-			    store_run_get(s->store, w->hash, &run, d) == 1 &&
-			    !strcmp(run.status, "pass");
+			    store_run_passed(s->store, w->hash, &ms, d) == 1;
 			if (hit) {
 				w->status = MD_WITNESS_PASS;
-				w->ms = run.ms;
+				w->ms = ms;
 				w->cached = 1;
 			} else {
 				items[n] = it;
 				owners[n++] = w;
 			}
-			store_run_clear(&run);
 		}
 	}
 	struct diags wd = {0};

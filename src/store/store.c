@@ -65,6 +65,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "VALUES (?,?)",
 	[ST_RUN_GET] = "SELECT status, stdout, ms, ran_at FROM witness_runs "
 	    "WHERE key = ?",
+	[ST_RUN_PASSED] = "SELECT ms FROM witness_runs WHERE key = ? AND "
+	    "status = 'pass'",
 	[ST_RUN_PUT] = "INSERT OR REPLACE INTO witness_runs (key, status, "
 	    "stdout, ms, ran_at) VALUES (?,?,?,?,"
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
@@ -304,6 +306,23 @@ int store_run_get(struct store *s, const char *key, struct store_run *run,
 	store_fail(s, "read witness cache", d);
 	sqlite3_reset(st);
 	return -1;
+}
+
+int store_run_passed(struct store *s, const char *key, double *ms,
+    struct diags *d)
+{
+	*ms = 0;
+	sqlite3_stmt *st = store_stmt(s, ST_RUN_PASSED, d);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ms = sqlite3_column_double(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return store_fail(s, "read witness cache", d);
 }
 
 int store_run_put(struct store *s, const char *key,

@@ -158,6 +158,11 @@ struct store_run {
  * diagnostic. */
 int store_run_get(struct store *s, const char *key, struct store_run *run,
     struct diags *d);
+/* Whether key holds a run whose status is "pass", and its run time:
+ * returns 1 and sets *ms, 0 when it holds none (or a failed one), -1 with
+ * a diagnostic.  Copies nothing: the warm path of a build. */
+int store_run_passed(struct store *s, const char *key, double *ms,
+    struct diags *d);
 /* Stores or replaces the run under key, stamping ran_at with the current
  * time.  Returns 0, or -1 with a diagnostic. */
 int store_run_put(struct store *s, const char *key,

@@ -13,7 +13,7 @@
 enum stmt {
 	ST_PAGE, ST_LINK, ST_PAGE_SOURCE, ST_CLAIM, ST_CLAIM_SOURCE,
 	ST_CLAIM_WITNESS, ST_CLAIM_SUPPORT, ST_REVIEW, ST_SOURCE, ST_OBJECT,
-	ST_MATH_GET, ST_MATH_PUT, ST_RUN_GET, ST_RUN_PUT,
+	ST_MATH_GET, ST_MATH_PUT, ST_RUN_GET, ST_RUN_PASSED, ST_RUN_PUT,
 	ST_RECORD_GET, ST_RECORD_PUT, ST_RECORD_DELETE,
 	/* Deleting one page's rows (records.c), one statement per table,
 	 * in this order, and one source's row. */

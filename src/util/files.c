@@ -20,28 +20,44 @@ int file_read(const char *path, char **out, size_t *len, struct diags *d,
     const char *stage)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "cannot open: %s",
 		    strerror(errno));
 		return -1;
 	}
-	struct buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "cannot read: %s",
-		    strerror(errno));
-		buf_free(&b);
-		return -1;
+	/* Read straight into a buffer of the file's size (plus the NUL and
+	 * one byte to see the end), growing it only when the file is longer
+	 * than fstat said (a file being written, or one under /proc). */
+	struct stat st;
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0
+	    ? (size_t)st.st_size + 2 : 4096;
+	char *data = xmalloc(cap);
+	size_t n = 0;
+	for (;;) {
+		if (n + 1 == cap) {
+			cap *= 2;
+			data = xrealloc(data, cap);
+		}
+		ssize_t got = read(fd, data + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			diags_add(d, DIAG_ERROR, path, 0, 0, stage,
+			    "cannot read: %s", strerror(errno));
+			close(fd);
+			free(data);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
+	close(fd);
+	data[n] = '\0';
 	if (len)
-		*len = b.len;
-	*out = buf_detach(&b);
+		*len = n;
+	*out = data;
 	return 0;
 }
 

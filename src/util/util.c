@@ -122,7 +122,18 @@ void buf_put_field(struct buf *b, const char *name, const char *value)
 {
 	if (!value)
 		value = "";
-	buf_printf(b, "%s %zu\n", name, strlen(value));
+	size_t n = strlen(value);
+	/* The length in decimal, without printf (keys are made by the
+	 * thousand). */
+	char digits[24];
+	size_t at = sizeof digits;
+	do
+		digits[--at] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	buf_puts(b, name);
+	buf_putc(b, ' ');
+	buf_put(b, digits + at, sizeof digits - at);
+	buf_putc(b, '\n');
 	buf_puts(b, value);
 	buf_putc(b, '\n');
 }

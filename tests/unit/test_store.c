@@ -745,6 +745,15 @@ static void test_caches_persist(void **state)
 	assert_int_equal(strlen(run.ran_at), 20);
 	assert_int_equal(run.ran_at[10], 'T');
 	assert_int_equal(run.ran_at[19], 'Z');
+	/* A failed run is not a passing one; a passing one gives its time. */
+	double ms = -1;
+	assert_int_equal(store_run_passed(s, "w", &ms, &d), 0);
+	assert_true(ms == 0);
+	assert_int_equal(store_run_passed(s, "none", &ms, &d), 0);
+	struct store_run pass = {"pass", "1\n", 3.5, NULL};
+	assert_int_equal(store_run_put(s, "p", &pass, &d), 0);
+	assert_int_equal(store_run_passed(s, "p", &ms, &d), 1);
+	assert_true(ms == 3.5);
 
 	/* The keys of the math cache come back sorted and packed; a key that
 	 * is not 64 characters long ("m" above) is not one folio wrote. */
@@ -776,7 +785,7 @@ static void test_caches_persist(void **state)
 	assert_string_equal(html, "<i>y</i>");
 	free(html);
 	store_close(s);
-	assert_query(path, "SELECT count(*) FROM witness_runs", "1\n");
+	assert_query(path, "SELECT count(*) FROM witness_runs", "2\n");
 	assert_int_equal(d.nitems, 0);
 	free(path);
 }
