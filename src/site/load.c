@@ -8,6 +8,9 @@
 #include "store/store.h"
 
 #include <dirent.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -84,13 +87,48 @@ struct loader {
 	struct loading *items;
 	size_t n;
 	size_t next;          /* next item to take */
+	size_t prefault;      /* bytes of heap each thread faults in first */
 	pthread_mutex_t lock;
 };
+
+/* What loading a page leaves on the heap, about (a concept page of 20 KB
+ * leaves its page, its objects and the allocator's slack). */
+#define HEAP_PER_PAGE (40 << 10)
+/* At most this much is faulted in ahead (it must stay below the
+ * allocator's mmap threshold, 32 MiB, main.c, to come from the heap). */
+#define PREFAULT_MAX (16 << 20)
+
+/* Faults in bytes of this thread's heap with one system call, then frees
+ * them for the allocator to hand out again (main.c keeps freed memory
+ * instead of giving it back).  A page fault costs a trap each; on the
+ * virtual machine folio is developed on, the warm check of 100 concept
+ * pages took 1,360 of them, and 370 with this. */
+static void prefault_heap(size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (!bytes)
+		return;
+	char *p = malloc(bytes);
+	if (!p)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
+	/* Kernels before 5.14 refuse the advice: then the faults come one
+	 * at a time, as without it. */
+	if (end > start)
+		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	free(p);
+#else
+	(void)bytes;
+#endif
+}
 
 /* Reads and parses pages (front matter and body) until none is left. */
 static void *load_some(void *arg)
 {
 	struct loader *l = arg;
+	prefault_heap(l->prefault);
 	for (;;) {
 		pthread_mutex_lock(&l->lock);
 		size_t i = l->next++;
@@ -157,6 +195,9 @@ static void load_pages(struct site *s, struct diags *d)
 	if (nthreads > l.n)
 		nthreads = l.n ? l.n : 1;
 	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+	l.prefault = l.n / nthreads * HEAP_PER_PAGE;
+	if (l.prefault > PREFAULT_MAX)
+		l.prefault = PREFAULT_MAX;
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_create(&threads[t], NULL, load_some, &l);
 	for (size_t t = 0; t < nthreads; t++)
