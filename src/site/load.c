@@ -254,12 +254,21 @@ static size_t load_sources(struct site *s, struct diags *d)
 	return errors;
 }
 
+/* What the steps after loading allocate on the main thread (the store's
+ * page cache, the witness and claim steps), about, for a site of npages. */
+static size_t main_heap_for(size_t npages)
+{
+	size_t bytes = (1 << 20) + npages * (8 << 10);
+	return bytes < PREFAULT_MAX ? bytes : PREFAULT_MAX;
+}
+
 size_t site_load(struct site *s, struct diags *d)
 {
 	size_t before = diags_count(d, DIAG_ERROR);
 	s->config = site_config_load("content/site.yaml", d);
 	site_math_prepare(s);
 	load_pages(s, d);
+	prefault_heap(main_heap_for(s->npages));
 	load_sources(s, d);
 	return diags_count(d, DIAG_ERROR) - before;
 }
