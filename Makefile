@@ -42,9 +42,9 @@ ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) \
 # The libraries folio is built on are linked statically (their -dev
 # packages ship the archives), into an executable that is not
 # position-independent: a process that loads seven fewer shared objects
-# starts about 3 ms sooner, and one that need not relocate libcrypto's
-# tables about 2.5 ms sooner still (folio --version: 8 ms against 13.5 ms
-# linked as before, from node's spawnSync, where /bin/true takes 6.5 ms).
+# starts about 2.5 ms sooner, and one that need not relocate libcrypto's
+# tables about 2.5 ms sooner still (folio --version: 8 ms against 12 ms
+# linked dynamically, from node's spawnSync, where /bin/true takes 6.5 ms).
 # folio runs no untrusted code in its own process (witnesses run in the
 # sandboxed host), so address randomisation of its image buys little.
 # -z now binds the remaining symbols (libc's) at start-up: the compile
