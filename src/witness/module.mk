@@ -34,10 +34,15 @@ WITNESS_HOST_SRCS = $(sort $(wildcard src/witness/host/*.c)) \
 WITNESS_HOST_CFLAGS = $(WARN) -D_GNU_SOURCE -DWITNESS_HOST -Isrc \
 	-I$(BUILD)/gen -O2 -g
 
+# Code and constants in one segment, alone in an aligned 2 MiB span, so
+# that the host can put them on a huge page (host/anon_text.c).
+WITNESS_HOST_LAYOUT = -Wl,-z,noseparate-code -Wl,-z,max-page-size=0x200000
+
 $(BUILD)/witness-host: $(WITNESS_HOST_SRCS) src/witness/internal.h \
 	src/witness/witness.h src/util/util.h src/flow/flow.h src/flow/flow_impl.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WITNESS_HOST_CFLAGS) -static -o $@ $(WITNESS_HOST_SRCS) -lm
+	$(CC) $(WITNESS_HOST_CFLAGS) -static $(WITNESS_HOST_LAYOUT) -o $@ \
+		$(WITNESS_HOST_SRCS) -lm
 
 $(BUILD)/obj/src/witness/host_image.o: src/witness/host_image.S \
 	$(BUILD)/witness-host

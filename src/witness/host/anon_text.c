@@ -13,10 +13,22 @@
  * fork, run and exit of a small program went from 0.82-0.88 ms to
  * 0.76-0.78 ms; bench-witness's median witness from 3.07-3.38 ms to
  * 2.80-3.17 ms (four runs of each, side by side, at a busy time).
+ *
+ * Where it can, the copy goes on a transparent huge page: the host is
+ * linked so that its code and constants are one segment alone in an
+ * aligned 2 MiB span (module.mk), and the span becomes one anonymous huge
+ * page.  fork then copies one page-table entry for all of it instead of
+ * about three hundred, and a runner reaches any of it through that one
+ * entry, where it paid for each small page it touched first.
+ * bench-witness on the development machine, eight runs of each side by
+ * side: 479-578 witnesses a second against 448-531 (more in every pair),
+ * the median witness 1.64-2.01 ms against 1.70-1.95 ms.  When the kernel
+ * gives no huge page the copy is made of small pages, as before.
  */
 #include "witness/internal.h"
 
 #include <link.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -57,6 +69,62 @@ static void move_segment(uintptr_t lo, uintptr_t hi, int prot)
 		munmap(copy, len);
 }
 
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Whether [lo, hi) overlaps no mapping but the one at [own_lo, own_hi),
+ * by /proc/self/maps. */
+static int span_free(uintptr_t lo, uintptr_t hi, uintptr_t own_lo,
+    uintptr_t own_hi)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return 0;
+	char line[512];
+	int ok = 1;
+	while (ok && fgets(line, sizeof line, f)) {
+		unsigned long a, b;
+		if (sscanf(line, "%lx-%lx", &a, &b) != 2)
+			continue;
+		if (a < hi && b > lo && (a < own_lo || b > own_hi))
+			ok = 0;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* Moves [lo, hi) onto huge pages covering its 2 MiB-aligned span, when
+ * nothing else lies in that span.  Returns 0, or -1 having changed
+ * nothing. */
+static int move_segment_huge(uintptr_t lo, uintptr_t hi, int prot)
+{
+	uintptr_t span_lo = lo & ~(HUGE_PAGE - 1);
+	uintptr_t span_hi = (hi + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	size_t span = span_hi - span_lo;
+	if (!span_free(span_lo, span_hi, lo, hi))
+		return -1;
+	/* an aligned span inside a reservation one huge page larger */
+	char *r = mmap(NULL, span + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		return -1;
+	char *c = (char *)(((uintptr_t)r + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+	if (c > r)
+		munmap(r, (size_t)(c - r));
+	if (c + span < r + span + HUGE_PAGE)
+		munmap(c + span, (size_t)(r + span + HUGE_PAGE - (c + span)));
+	if (madvise(c, span, MADV_HUGEPAGE) < 0) {
+		munmap(c, span);
+		return -1;
+	}
+	memcpy(c + (lo - span_lo), (const void *)lo, hi - lo);
+	if (mprotect(c, span, prot) < 0 || mremap(c, span, span,
+	    MREMAP_MAYMOVE | MREMAP_FIXED, (void *)span_lo) == MAP_FAILED) {
+		munmap(c, span);
+		return -1;
+	}
+	return 0;
+}
+
 static int move_program(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -70,9 +138,9 @@ static int move_program(struct dl_phdr_info *info, size_t size, void *data)
 		uintptr_t hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz +
 		    page - 1) & ~(page - 1);
 		clip_to_own_pages(info, page, &lo, &hi);
-		if (lo < hi)
-			move_segment(lo, hi, PROT_READ |
-			    (ph->p_flags & PF_X ? PROT_EXEC : 0));
+		int prot = PROT_READ | (ph->p_flags & PF_X ? PROT_EXEC : 0);
+		if (lo < hi && move_segment_huge(lo, hi, prot) < 0)
+			move_segment(lo, hi, prot);
 	}
 	return 1;                            /* the program only */
 }
