@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -543,6 +544,47 @@ static void test_missing_prelude(void **state)
 	diags_free(&d);
 }
 
+/* The host's program as folio carries it (host_image.S): its code and
+ * constants are one segment, and no other segment has a page in that
+ * segment's 2 MiB-aligned span, so that the host can put the span on one
+ * huge page (host/anon_text.c). */
+extern const char witness_host_image[], witness_host_image_end[];
+
+static void test_host_code_alone_in_huge_span(void **state)
+{
+	(void)state;
+	const char *img = witness_host_image;
+	size_t len = (size_t)(witness_host_image_end - witness_host_image);
+	Elf64_Ehdr eh;
+	assert_true(len >= sizeof eh);
+	memcpy(&eh, img, sizeof eh);
+	assert_memory_equal(eh.e_ident, ELFMAG, SELFMAG);
+	assert_true(eh.e_phoff + (size_t)eh.e_phnum * sizeof(Elf64_Phdr) <= len);
+	const uint64_t huge = (uint64_t)2 << 20, page = 4096;
+	int code = 0;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr c;
+		memcpy(&c, img + eh.e_phoff + (size_t)i * sizeof c, sizeof c);
+		if (c.p_type != PT_LOAD || !(c.p_flags & PF_X))
+			continue;
+		code++;
+		assert_false(c.p_flags & PF_W);
+		uint64_t lo = c.p_vaddr & ~(huge - 1);
+		uint64_t hi = (c.p_vaddr + c.p_memsz + huge - 1) & ~(huge - 1);
+		for (int k = 0; k < eh.e_phnum; k++) {
+			Elf64_Phdr o;
+			memcpy(&o, img + eh.e_phoff + (size_t)k * sizeof o, sizeof o);
+			if (k == i || o.p_type != PT_LOAD)
+				continue;
+			uint64_t olo = o.p_vaddr & ~(page - 1);
+			uint64_t ohi = (o.p_vaddr + o.p_memsz + page - 1) &
+			    ~(page - 1);
+			assert_false(olo < hi && ohi > lo);
+		}
+	}
+	assert_int_equal(code, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_runners_allowed),
 		cmocka_unit_test(test_missing_prelude),
+		cmocka_unit_test(test_host_code_alone_in_huge_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
