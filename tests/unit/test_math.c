@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,8 @@ static void test_big_batch(void **state)
 		it[i].display = (int)(i % 3 == 0);
 	}
 	assert_int_equal(math_pool_render(p, it, N, &d), 0);
+	/* the render ran as a batch thread and gave the policy back */
+	assert_int_equal(sched_getscheduler(0), SCHED_OTHER);
 	for (size_t i = 0; i < N; i++) {
 		char want[64];
 		if (i % 97 == 0) {
@@ -322,6 +325,7 @@ static void test_worker_keeps_dying(void **state)
 	it[1].tex = "\\poison";
 	it[2].tex = "b";
 	assert_int_equal(math_pool_render(p, it, 3, &d), -1);
+	assert_int_equal(sched_getscheduler(0), SCHED_OTHER);
 	assert_int_equal(d.nitems, 1);
 	s = diag_format(&d.items[0]);
 	assert_string_equal(s, "folio: error: math: KaTeX workers keep exiting (4 restarts); giving up");
