@@ -497,7 +497,8 @@ int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
 	/* While the workers render, this thread only moves bytes between
 	 * them and the items.  As a batch thread it does not take a core from
 	 * a worker each time an answer wakes it: it reads when a core is free
-	 * or at the next tick, and the answer pipes hold that much meanwhile.
+	 * or at the next tick, and meanwhile each answer pipe holds up to
+	 * ANSWER_PIPE bytes.
 	 * bench-math, twelve quiet runs side by side: the pool 1.38-1.57
 	 * times KaTeX in one process against 1.33-1.48, higher in eleven. */
 	struct sched_param none = {0};
