@@ -20,30 +20,46 @@
 // into another, which would make cached output depend on build order).
 'use strict';
 
-// Each answer is encoded to UTF-8 as soon as it is rendered: KaTeX builds
-// its markup as a deep rope of small strings, which is cheap to flatten
-// while it is fresh in the cache and several times dearer a few dozen
-// formulas later.  Answers then go out in writes of about 256 KiB (about
-// sixty formulas; the builder makes the answer pipe 1 MiB), and at the end
-// of each input chunk: each write wakes the builder, and on a machine with
-// as many cores as workers every wake-up takes a core from a worker.
+// Each answer is encoded to UTF-8 as soon as it is rendered (KaTeX builds
+// its markup as a deep rope of small strings, cheapest to flatten while it
+// is fresh in the cache), straight into a 1 MiB buffer.  Answers go out in
+// writes of about 256 KiB (about sixty formulas; the builder makes the
+// answer pipe 1 MiB), and at the end of each input chunk: each write wakes
+// the builder, and on a machine with as many cores as workers every
+// wake-up takes a core from a worker.  Buffers are reused: one goes back
+// to `spare` when its write has completed (a write the pipe cannot take
+// at once is queued, and keeps its buffer), and a new one is made only
+// when no spare is left.  Before, each answer was encoded into a Buffer of
+// its own and each write concatenated them into a new one.  By hand, this
+// worker alone rendering half the bench-math corpus twelve times, six runs
+// of each side by side: about 9% less CPU (median of the paired ratios)
+// and 17,000 page faults instead of 20,500.  (bench-math's CPU per formula
+// of the whole pool varies by more than that from run to run.)
+const BUF_BYTES = 1 << 20;
 const FLUSH_BYTES = 262144;
-const out = [];
-let outBytes = 0;
+const spare = [];
+let buf = Buffer.allocUnsafeSlow(BUF_BYTES);
+let used = 0;
 
 function flush() {
-  if (out.length === 0) return;
-  process.stdout.write(out.length === 1 ? out[0] : Buffer.concat(out, outBytes));
-  out.length = 0;
-  outBytes = 0;
+  if (used === 0) return;
+  const full = buf;
+  process.stdout.write(full.subarray(0, used), () => spare.push(full));
+  buf = spare.length ? spare.pop() : Buffer.allocUnsafeSlow(BUF_BYTES);
+  used = 0;
 }
 
 function emit(head, body) {
-  const b = Buffer.from(body, 'utf8');
-  const h = Buffer.from(head + ' ' + b.length + '\n', 'latin1');
-  out.push(h, b);
-  outBytes += h.length + b.length;
-  if (outBytes >= FLUSH_BYTES) flush();
+  const n = Buffer.byteLength(body, 'utf8');
+  const h = head + ' ' + n + '\n';
+  if (used + h.length + n > BUF_BYTES) flush();
+  if (h.length + n > BUF_BYTES) {        // one answer larger than a buffer
+    process.stdout.write(h + body);
+    return;
+  }
+  used += buf.latin1Write(h, used);
+  used += buf.utf8Write(body, used);
+  if (used >= FLUSH_BYTES) flush();
 }
 
 let katex;

@@ -6,15 +6,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sched.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "math/math.h"
 #include "util/util.h"
+
+extern char **environ;
 
 #define KATEX "node_modules/katex"
 #define WORKER "src/math/katex-worker.js"
@@ -265,6 +269,133 @@ static void test_big_batch(void **state)
 	math_pool_free(p);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Answers of every size arrive whole and in their own items through one
+ * worker: non-ASCII text as UTF-8, an answer that does not fit beside
+ * those before it in the worker's 1 MiB output buffer, and one larger
+ * than the buffer. */
+static void test_answer_sizes(void **state)
+{
+	/* "x+" repeated: about 320 bytes of HTML and MathML a term */
+	const size_t terms[] = {0, 2800, 0, 4000, 0};
+	struct math_pool *p = pool_open(1, NULL, NULL);
+	struct math_item it[5] = {{0}};
+	char *tex[5];
+	struct diags d = {0};
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		struct buf b = {0};
+		if (terms[i] == 0)
+			buf_printf(&b, "\\mathbb{R}_{%zu} \\ni \\text{\xc3\xa9}", i);
+		for (size_t k = 0; k < terms[i]; k++)
+			buf_puts(&b, "x+");
+		if (terms[i])
+			buf_puts(&b, "x");
+		tex[i] = buf_detach(&b);
+		it[i].tex = tex[i];
+	}
+	assert_int_equal(math_pool_render(p, it, 5, &d), 0);
+	assert_int_equal(d.nitems, 0);
+	for (size_t i = 0; i < 5; i++) {
+		assert_non_null(it[i].html);
+		assert_null(it[i].error);
+		if (terms[i]) {
+			assert_true(strlen(it[i].html) > (terms[i] == 4000 ?
+			    (size_t)1 << 20 : (size_t)768 << 10));
+			assert_int_equal(count_of(it[i].html, "<mi>x</mi>"),
+			    terms[i] + 1);
+			continue;
+		}
+		char want[32];
+		snprintf(want, sizeof want, "<mn>%zu</mn>", i);
+		assert_int_equal(count_of(it[i].html, want), 1);
+		/* U+220B and U+00E9 in UTF-8 */
+		assert_int_equal(count_of(it[i].html, "\xe2\x88\x8b"), 2);
+		assert_non_null(strstr(it[i].html, "\xc3\xa9"));
+	}
+	items_free(it, 5);
+	for (size_t i = 0; i < 5; i++)
+		free(tex[i]);
+	math_pool_free(p);
+}
+
+/* The worker itself, its answers read only after a pause: its output pipe
+ * fills, its writes queue up, and every answer must still come out whole
+ * and in order (the worker reuses its output buffers only once their
+ * writes are done). */
+static void test_worker_backpressure(void **state)
+{
+	enum { N = 300, TERMS = 100 };
+	int in[2], out[2];
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {"node", WORKER, KATEX, NULL};
+	struct buf req = {0}, got = {0};
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		struct buf tex = {0};
+		buf_printf(&tex, "%zu+", i);
+		for (size_t k = 0; k < TERMS; k++)
+			buf_puts(&tex, "x+");
+		buf_puts(&tex, "x");
+		buf_printf(&req, "R %zu 0 %zu\n", i, tex.len);
+		buf_put(&req, tex.data, tex.len);
+		buf_free(&tex);
+	}
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(out), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_addclose(&fa, in[1]);
+	posix_spawn_file_actions_addclose(&fa, out[0]);
+	assert_int_equal(posix_spawnp(&pid, "node", &fa, NULL, argv, environ),
+	    0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(out[1]);
+	/* the requests fit the pipe's 64 KiB; the answers, 10 MB, do not */
+	assert_true(req.len < 65536);
+	assert_int_equal(write(in[1], req.data, req.len), (ssize_t)req.len);
+	close(in[1]);
+	sleep(1);
+	char chunk[65536];
+	ssize_t k;
+	while ((k = read(out[0], chunk, sizeof chunk)) > 0)
+		buf_put(&got, chunk, (size_t)k);
+	close(out[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	buf_putc(&got, 0);
+	char *at = strchr(got.data, '\n');      /* past the hello */
+	assert_non_null(at);
+	at++;
+	for (size_t i = 0; i < N; i++) {
+		size_t id, len;
+		int used;
+		assert_int_equal(sscanf(at, "O %zu %zu\n%n", &id, &len, &used), 2);
+		assert_int_equal(id, i);
+		char *html = xstrndup(at + used, len);
+		char want[32];
+		snprintf(want, sizeof want, "<mn>%zu</mn>", i);
+		assert_int_equal(count_of(html, want), 1);
+		assert_int_equal(count_of(html, "<mi>x</mi>"), TERMS + 1);
+		free(html);
+		at += used + len;
+	}
+	assert_int_equal(*at, 0);
+	buf_free(&req);
+	buf_free(&got);
+}
+
 static void write_script(const char *path, const char *text)
 {
 	struct diags d = {0};
@@ -403,6 +534,8 @@ int main(void)
 		cmocka_unit_test(test_macros),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_big_batch),
+		cmocka_unit_test(test_answer_sizes),
+		cmocka_unit_test(test_worker_backpressure),
 		cmocka_unit_test(test_worker_dies_once),
 		cmocka_unit_test(test_worker_keeps_dying),
 		cmocka_unit_test(test_cache_key),
