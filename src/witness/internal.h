@@ -267,5 +267,9 @@ void witness_start_failed(struct witness_item *it, struct diags *d,
  * main has run WITNESS_HEAVY_MS or longer, up to max_jobs. */
 size_t witness_runners_allowed(const struct job *jobs, size_t n,
     int max_jobs, double now);
+/* Whether the compile server may compile now: while no runner is alive
+ * but heavy ones (a spare, a runner not yet in main or in main for less
+ * than WITNESS_HEAVY_MS, or one ending, is not). */
+int witness_compile_allowed(const struct job *jobs, size_t n, double now);
 
 #endif

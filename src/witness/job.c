@@ -122,22 +122,39 @@ void witness_job_dispatch(struct job *j, const struct witness_opts *o,
  * goes to the kernel making and taking down their process.  On a virtual
  * machine that work contends across cores: two bare forks at a time make
  * fewer processes per second than one at a time (make bench-witness
- * measures it), and a witness runs slower beside another's fork or exit.
- * So such witnesses run one after another, each forked as the last is
- * reaped, while the compile server works beside them; a witness whose
- * main computes for longer gets company, up to the number of jobs.  (Its
- * time is counted from main, not from the fork: the fork and the sandbox
- * take a millisecond here.) */
+ * measures it), a witness runs slower beside another's fork or exit, and
+ * so does a compile: libtcc took 250 us instead of 155 us for the same
+ * witness while another process forked and exited, and 460 us when it
+ * ran beside the runners (by hand, on the development machine).  So such
+ * witnesses go one at a time through compile, fork, run and exit, with
+ * nothing of folio's beside them.  A witness whose main computes for
+ * longer gets company, up to the number of jobs: while it computes, the
+ * server compiles and another runner starts.  (Its time is counted from
+ * main, not from the fork: the fork and the sandbox take a millisecond
+ * here.) */
+
+static int heavy(const struct job *j, double now)
+{
+	return j->state == JOB_RUNNING && j->main_start > 0 &&
+	    now - j->main_start >= WITNESS_HEAVY_MS;
+}
 
 size_t witness_runners_allowed(const struct job *jobs, size_t n,
     int max_jobs, double now)
 {
 	size_t allowed = 1;
 	for (size_t i = 0; i < n; i++)
-		allowed += jobs[i].state == JOB_RUNNING && jobs[i].main_start > 0 &&
-		    now - jobs[i].main_start >= WITNESS_HEAVY_MS;
+		allowed += heavy(&jobs[i], now);
 	return max_jobs < 1 || allowed < (size_t)max_jobs ? allowed :
 	    (size_t)max_jobs;
+}
+
+int witness_compile_allowed(const struct job *jobs, size_t n, double now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].state != JOB_FREE && !heavy(&jobs[i], now))
+			return 0;
+	return 1;
 }
 
 /* ---- finishing */

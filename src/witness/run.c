@@ -8,12 +8,11 @@
  * witness under the sandbox; and the builder itself, which here passes
  * code to the server and images to runners, and collects each runner's
  * stdout, stderr and control channel while it enforces the wall clock and
- * the output cap.  While witnesses run, the server compiles the next one.
- * Up to `jobs` witnesses run at once, but a runner is forked only when
- * witness_runners_allowed (job.c) says so: short witnesses run one after
- * another, each in a runner forked as the last one is reaped, and a
- * witness whose main computes for a while lets another one start beside
- * it.
+ * the output cap.  Up to `jobs` witnesses run at once, but the server
+ * compiles, and a runner is forked, only when witness_compile_allowed and
+ * witness_runners_allowed (job.c) say so: short witnesses go one after
+ * another through compile, fork, run and exit, and a witness whose main
+ * computes for a while lets the next one compile and start beside it.
  *
  * A witness's time (it->ms) is its compile plus its run, from the moment
  * its image goes to a runner (which may still be being forked) until the
@@ -139,11 +138,13 @@ static int start_host(struct run *s)
 	return -1;
 }
 
-/* Sends the next witness to the server when it is idle and the queue of
- * compiled witnesses has room. */
+/* Sends the next witness to the server when it is idle, the queue of
+ * compiled witnesses has room and no runner but heavy ones is alive
+ * (witness_compile_allowed). */
 static void compile_next(struct run *s)
 {
-	while (!s->compiling && s->next < s->n && s->nready < s->ready_cap) {
+	while (!s->compiling && s->next < s->n && s->nready < s->ready_cap &&
+	    witness_compile_allowed(s->jobs, s->njobs, witness_now_ms())) {
 		struct witness_item *it = &s->items[s->next++];
 		/* The server needs the host's addresses: the host first. */
 		if (s->cc.pid < 0 && ((!s->host.addr && start_host(s) < 0) ||
@@ -225,15 +226,16 @@ static int spare_request(struct run *s, struct job *j)
 	return 0;
 }
 
-/* Forks spare runners while work remains, as many as
- * witness_runners_allowed lets be alive. */
+/* Forks a runner for each compiled witness that waits for one, as many
+ * as witness_runners_allowed lets be alive.  (None is forked ahead of its
+ * image: a fork beside a compile slows both.) */
 static void fork_spares(struct run *s)
 {
 	int work = s->compiling || s->nready > 0 || s->next < s->n;
 	size_t allowed = witness_runners_allowed(s->jobs, s->njobs, s->o->jobs,
 	    witness_now_ms());
-	while (work && count(s, JOB_SPARE) + count(s, JOB_RUNNING) +
-	    count(s, JOB_ENDING) < allowed) {
+	while (s->nready > count(s, JOB_SPARE) && count(s, JOB_SPARE) +
+	    count(s, JOB_RUNNING) + count(s, JOB_ENDING) < allowed) {
 		struct job *j = find(s, JOB_FREE);
 		if (!j)
 			return;
@@ -453,10 +455,9 @@ int witness_run_all(const struct witness_opts *opts, struct witness_item *items,
 		return -1;
 	}
 	s.cc.pid = -1;
-	/* One compiled witness waits at most: a compile takes a fraction of
-	 * a run, and a server compiling further ahead only competes with the
-	 * runners for the cores (bench-witness: median 1.80-1.86 ms with one,
-	 * 1.88-2.04 ms with three, side by side). */
+	/* One compiled witness waits at most: the server compiles only
+	 * beside heavy witnesses (witness_compile_allowed), and each of those
+	 * lets one more runner start. */
 	s.ready_cap = 1;
 	s.ready = xcalloc(s.ready_cap, sizeof *s.ready);
 	s.njobs = 4 * (size_t)o.jobs;

@@ -526,6 +526,34 @@ static void test_runners_allowed(void **state)
 	assert_int_equal(witness_runners_allowed(j, 6, 1, now), 1);
 }
 
+/* The rule for when the compile server may work: while every runner
+ * alive is heavy.  A spare, a runner not yet in main or in main for less
+ * than WITNESS_HEAVY_MS, and one that is ending all hold it back. */
+static void test_compile_allowed(void **state)
+{
+	(void)state;
+	struct job j[4];
+	memset(j, 0, sizeof j);
+	double now = 1000;
+	assert_true(witness_compile_allowed(j, 4, now));   /* none alive */
+	j[0].state = JOB_SPARE;
+	assert_false(witness_compile_allowed(j, 4, now));
+	j[0].state = JOB_RUNNING;                      /* before main */
+	j[0].start = now - 10 * WITNESS_HEAVY_MS;
+	assert_false(witness_compile_allowed(j, 4, now));
+	j[0].main_start = now - WITNESS_HEAVY_MS / 2;  /* short in main */
+	assert_false(witness_compile_allowed(j, 4, now));
+	j[0].main_start = now - WITNESS_HEAVY_MS;      /* turns heavy */
+	assert_true(witness_compile_allowed(j, 4, now));
+	j[1].state = JOB_ENDING;                       /* beside an exit */
+	j[1].main_start = now - 10 * WITNESS_HEAVY_MS;
+	assert_false(witness_compile_allowed(j, 4, now));
+	j[1].state = JOB_RUNNING;                      /* two heavy */
+	assert_true(witness_compile_allowed(j, 4, now));
+	j[3].state = JOB_SPARE;                        /* and a new one */
+	assert_false(witness_compile_allowed(j, 4, now));
+}
+
 static void test_missing_prelude(void **state)
 {
 	(void)state;
@@ -611,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_tol_and_ellipsis),
 		cmocka_unit_test(test_parallel),
 		cmocka_unit_test(test_runners_allowed),
+		cmocka_unit_test(test_compile_allowed),
 		cmocka_unit_test(test_missing_prelude),
 		cmocka_unit_test(test_host_code_alone_in_huge_span),
 	};

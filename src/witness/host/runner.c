@@ -58,11 +58,9 @@ void witness_runner_main(const struct witness_opts *o,
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* The filter goes on before the image is read, so that a spare
-	 * forked before its image is compiled spends the time the kernel
-	 * takes to compile the filter while it waits.  It lets the runner
-	 * read, which is harmless: descriptor 0 is closed before main, and no
-	 * call that opens one is allowed. */
+	/* The filter goes on before the image is read, so it lets the
+	 * runner read, which is harmless: descriptor 0 is closed before
+	 * main, and no call that opens one is allowed. */
 	if (witness_sandbox_limits(o, as) < 0)
 		fail("cannot set resource limits");
 	if (witness_sandbox_filter() < 0)
