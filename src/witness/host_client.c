@@ -92,6 +92,7 @@ static int read_hello(struct witness_host *z)
 		free(z->addr);
 		z->addr = xmalloc(want * sizeof *z->addr);
 		memcpy(z->addr, msg + sizeof h, want * sizeof *z->addr);
+		z->shared_filter = h.shared_filter != 0;
 	}
 	free(msg);
 	errno = e;
@@ -113,7 +114,8 @@ int witness_host_start(struct witness_host *z,
 	snprintf(mem, sizeof mem, "%d", o->memory_mb);
 	snprintf(base, sizeof base, "%jx", (uintmax_t)(uintptr_t)area->base);
 	snprintf(size, sizeof size, "%zx", area->size);
-	char *argv[] = {"folio-witness-host", cpu, mem, base, size, NULL};
+	char *argv[] = {"folio-witness-host", cpu, mem, base, size,
+	    o->filter_per_runner ? "1" : "0", NULL};
 	char *envp[] = {NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);

@@ -32,6 +32,14 @@ size_t witness_symbol_count(void);
 rlim_t witness_sandbox_address_limit(const struct witness_opts *o);
 int witness_sandbox_limits(const struct witness_opts *o, rlim_t as);
 int witness_sandbox_filter(void);
+/* In the host, once: puts the host and every runner it will fork under
+ * one filter (which lets the host fork), when the kernel lets a runner be
+ * kept from forking and signalling otherwise; becomes nobody first when
+ * root.  Returns a Landlock ruleset for the runners' signals (each runner
+ * passes it to witness_sandbox_scope, which closes it), or -1 when each
+ * runner must install witness_sandbox_filter instead. */
+int witness_sandbox_share(void);
+int witness_sandbox_scope(int scope);
 
 /* In the witness host, at start-up: moves its code and constants into
  * anonymous memory, whose page-table entries fork copies (host/anon_text.c).
@@ -113,7 +121,7 @@ int witness_runner_prepare(struct witness_runner *r, int child_fd[4]);
  * (as child_fd above) under the limits of o, as being its RLIMIT_AS.
  * Never returns. */
 void witness_runner_main(const struct witness_opts *o,
-    const struct witness_area *area, rlim_t as, const int fd[4])
+    const struct witness_area *area, rlim_t as, int scope, const int fd[4])
     __attribute__((noreturn));
 /* What the builder sends a runner before the image itself. */
 struct witness_runner_head {
@@ -138,11 +146,16 @@ struct witness_host {
 	uint64_t *addr;              /* from its hello: where each symbol of
 	                                witness_symbols is, in it; kept after
 	                                it stops, freed by the caller */
+	int shared_filter;           /* from its hello */
 };
-#define WITNESS_HOST_VERSION 1
+#define WITNESS_HOST_VERSION 2
 struct witness_host_hello {
 	uint32_t version;            /* WITNESS_HOST_VERSION */
 	int32_t error;               /* 0, or errno: the area is not free */
+	uint32_t shared_filter;      /* 1: one filter for the host and all
+	                                runners (witness_sandbox_share);
+	                                0: a filter in each runner */
+	uint32_t unused;
 	uint64_t nsymbols;           /* addresses that follow */
 };
 /* A request carries its descriptors; the byte only makes the message

@@ -44,6 +44,9 @@ struct witness_opts {
 	int memory_mb;           /* address space a witness may add */
 	int output_kb;           /* cap on stdout plus stderr */
 	int jobs;                /* witnesses run at once; 0 means 1 */
+	int filter_per_runner;   /* 1: each runner installs its own
+	                            system-call filter even where one for all
+	                            would do (host/sandbox.c); for tests */
 };
 
 enum witness_status {

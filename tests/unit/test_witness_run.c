@@ -10,8 +10,11 @@
 #include <cmocka.h>
 
 #include <elf.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "flow/flow.h"
@@ -20,9 +23,29 @@
 #define CODE_LINE 10
 #define EXPECTED_LINE 20
 
+/* Whether the runs of a test use a filter in each runner instead of the
+ * host's one for all (set by per_runner_on, for the sandbox's tests,
+ * which run both ways). */
+static int per_runner;
+
+static int per_runner_on(void **state)
+{
+	(void)state;
+	per_runner = 1;
+	return 0;
+}
+
+static int per_runner_off(void **state)
+{
+	(void)state;
+	per_runner = 0;
+	return 0;
+}
+
 static struct witness_opts base_opts(void)
 {
 	struct witness_opts o = {0};
+	o.filter_per_runner = per_runner;
 	o.include_dir = "src/witness/include";
 	o.flow_dir = "src/flow";
 	o.timeout_ms = 1000;
@@ -230,6 +253,63 @@ static void test_signal_others_raw(void **state)
 	    "  return 0;\n}\n", (int)getpid(), (int)getpid());
 	check(code, "-1\n", WITNESS_PASS, "");
 	free(code);
+}
+
+/* Nor may it send SIGABRT, the one signal the host's filter lets through
+ * (for abort()), to another process, here one of the runners' own user:
+ * under the host's filter each runner has a Landlock domain of its own,
+ * which refuses it. */
+static void test_abort_others_raw(void **state)
+{
+	(void)state;
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t other = fork();
+	assert_true(other >= 0);
+	if (other == 0) {
+		/* a process as the runners are: nobody, when this test is
+		 * root (the host then becomes nobody) */
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 ||
+		    setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+	char *code = xasprintf("#include <stdio.h>\n"
+	    RAW_SYSCALL3
+	    "int main(void) {\n"
+	    "  printf(\"%%ld\\n\", sys3(234, %d, %d, 6));\n"
+	    "  return 0;\n}\n", (int)other, (int)other);
+	check(code, "-1\n", WITNESS_PASS, "");
+	free(code);
+	int status;
+	assert_int_equal(waitpid(other, &status, WNOHANG), 0);  /* alive */
+	kill(other, SIGKILL);
+	assert_int_equal(waitpid(other, &status, 0), other);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* A raw clone(SIGCHLD), which the host's filter lets through for the
+ * host's own forks, makes no process either: RLIMIT_NPROC 0 binds a
+ * runner, which is never root. */
+static void test_clone_raw(void **state)
+{
+	(void)state;
+	check("#include <stdio.h>\n"
+	    RAW_SYSCALL3
+	    "int main(void) {\n  long r = 0;\n"
+	    "  for (int i = 0; i < 1000 && r <= 0; i++) {\n"
+	    "    r = sys3(56, 17, 0, 0);\n"
+	    "    if (r == 0)\n      sys3(60, 0, 0, 0);\n  }\n"
+	    "  puts(r < 0 ? \"refused\" : \"made\");\n  return 0;\n}\n",
+	    "refused\n", WITNESS_PASS, "");
 }
 
 /* Descriptor 3 is folio's control channel; a witness that writes a flood
@@ -613,6 +693,9 @@ static void test_host_code_alone_in_huge_span(void **state)
 	assert_int_equal(code, 1);
 }
 
+#define PER_RUNNER(t) \
+	cmocka_unit_test_setup_teardown(t, per_runner_on, per_runner_off)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -625,6 +708,8 @@ int main(void)
 		cmocka_unit_test(test_fork_bomb_raw),
 		cmocka_unit_test(test_write_file_raw),
 		cmocka_unit_test(test_signal_others_raw),
+		cmocka_unit_test(test_abort_others_raw),
+		cmocka_unit_test(test_clone_raw),
 		cmocka_unit_test(test_control_channel_flood),
 		cmocka_unit_test(test_include_outside_prelude),
 		cmocka_unit_test(test_compile_memory),
@@ -642,6 +727,15 @@ int main(void)
 		cmocka_unit_test(test_compile_allowed),
 		cmocka_unit_test(test_missing_prelude),
 		cmocka_unit_test(test_host_code_alone_in_huge_span),
+		/* the sandbox again, with a filter in each runner */
+		PER_RUNNER(test_pass), PER_RUNNER(test_fork_bomb_raw),
+		PER_RUNNER(test_write_file_raw),
+		PER_RUNNER(test_signal_others_raw),
+		PER_RUNNER(test_abort_others_raw), PER_RUNNER(test_clone_raw),
+		PER_RUNNER(test_control_channel_flood),
+		PER_RUNNER(test_cpu_limit), PER_RUNNER(test_segfault),
+		PER_RUNNER(test_abort_and_assert), PER_RUNNER(test_exit_status),
+		PER_RUNNER(test_memory_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/landlock.h>
 
 #include "witness/internal.h"
 
@@ -259,6 +263,51 @@ static void test_host_knows_every_symbol(void **state)
 	munmap(area.base, area.size);
 }
 
+/* A field of /proc/PID/status ("Seccomp", "Uid"): its first number. */
+static long status_field(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	long v = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = strlen(name);
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, name, n) == 0 && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Where the kernel has Landlock's signal scoping (version 6), the host
+ * puts itself and every runner under one system-call filter (seccomp mode
+ * 2 from its start), as nobody when started by root; asked for a filter
+ * in each runner, or on an older kernel, it has none of its own. */
+static void test_host_filter_mode(void **state)
+{
+	(void)state;
+	struct witness_opts o = {.cpu_s = 2, .memory_mb = 16};
+	struct witness_area area = {NULL, 16 << 20};
+	area.base = mmap(NULL, area.size, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(area.base != MAP_FAILED);
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	for (int per_runner = 0; per_runner <= 1; per_runner++) {
+		o.filter_per_runner = per_runner;
+		struct witness_host z = {0};
+		assert_int_equal(witness_host_start(&z, &o, &area), 0);
+		int shared = !per_runner && abi >= 6;
+		assert_int_equal(z.shared_filter, shared);
+		assert_int_equal(status_field(z.pid, "Seccomp"), shared ? 2 : 0);
+		assert_int_equal(status_field(z.pid, "Uid"),
+		    shared && getuid() == 0 ? 65534 : (long)getuid());
+		witness_host_stop(&z);
+		free(z.addr);
+	}
+	munmap(area.base, area.size);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_flow_declared_are_registered),
 		cmocka_unit_test(test_registered_are_declared),
 		cmocka_unit_test(test_host_knows_every_symbol),
+		cmocka_unit_test(test_host_filter_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

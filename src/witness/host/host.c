@@ -16,11 +16,12 @@
  * every symbol a witness may link against, and the compile server (a fork
  * of the builder) links each witness to them.
  *
- * Usage (by the builder): HOST CPU_S MEMORY_MB AREA_BASE AREA_SIZE, with
- * a SOCK_SEQPACKET socket to the builder as descriptor 3.  AREA_BASE and
- * AREA_SIZE (hexadecimal, bytes) are the address range the builder has
- * reserved for compiled witnesses; the host reserves the same range, so
- * that a runner finds it free.
+ * Usage (by the builder): HOST CPU_S MEMORY_MB AREA_BASE AREA_SIZE
+ * PER_RUNNER, with a SOCK_SEQPACKET socket to the builder as descriptor 3.
+ * AREA_BASE and AREA_SIZE (hexadecimal, bytes) are the address range the
+ * builder has reserved for compiled witnesses; the host reserves the same
+ * range, so that a runner finds it free.  PER_RUNNER is 1 when each runner
+ * must install its own system-call filter (witness_opts), else 0.
  *
  * Protocol, over the socket:
  *   host -> builder     struct witness_host_hello, then the symbols'
@@ -79,14 +80,15 @@ static int recv_request(int sock, struct spawn_request *rq, int fd[4])
 }
 
 /* Says hello: error is 0, or the errno of reserving the area. */
-static void send_hello(int sock, int error)
+static void send_hello(int sock, int error, int shared_filter)
 {
 	size_t n = witness_symbol_count();
 	size_t len = sizeof(struct witness_host_hello) + n * sizeof(uint64_t);
 	char *msg = calloc(1, len);
 	if (!msg)
 		_exit(127);
-	struct witness_host_hello h = {WITNESS_HOST_VERSION, error, n};
+	struct witness_host_hello h = {WITNESS_HOST_VERSION, error,
+	    (uint32_t)shared_filter, 0, n};
 	memcpy(msg, &h, sizeof h);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = (uint64_t)(uintptr_t)witness_symbols[i].addr;
@@ -97,19 +99,13 @@ static void send_hello(int sock, int error)
 	free(msg);
 }
 
-/* Forks a runner per request and reports on them; never returns. */
+/* Forks a runner per request and reports on them; never returns.  as is
+ * the runners' RLIMIT_AS, scope their Landlock ruleset or -1
+ * (witness_sandbox_share), sfd a signalfd for SIGCHLD. */
 static void serve(const struct witness_opts *o,
-    const struct witness_area *area, int sock)
+    const struct witness_area *area, rlim_t as, int scope, int sock,
+    int sfd)
 {
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0)
-		_exit(127);
-	/* Runners inherit this process's mappings, which hardly change. */
-	rlim_t as = witness_sandbox_address_limit(o);
 	for (;;) {
 		struct pollfd pf[2] = {{sock, POLLIN, 0}, {sfd, POLLIN, 0}};
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
@@ -136,7 +132,7 @@ static void serve(const struct witness_opts *o,
 		if (pid == 0) {
 			close(sock);
 			close(sfd);
-			witness_runner_main(o, area, as, fd);
+			witness_runner_main(o, area, as, scope, fd);
 		}
 		send_event(sock, 'P', pid, pid < 0 ? errno : 0);
 		for (int k = 0; k < 4; k++)
@@ -146,7 +142,7 @@ static void serve(const struct witness_opts *o,
 
 int main(int argc, char **argv)
 {
-	if (argc != 5)
+	if (argc != 6)
 		return 2;
 	/* Only the builder's socket stays open, and every signal has its
 	 * default action (an ignored SIGPIPE survives exec, and a runner
@@ -169,8 +165,20 @@ int main(int argc, char **argv)
 	void *got = mmap(area.base, area.size, PROT_NONE, MAP_PRIVATE |
 	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
 	int error = got == MAP_FAILED ? errno : got != area.base ? EEXIST : 0;
-	send_hello(SOCK_FD, error);
+	/* Runners inherit this process's mappings, which hardly change. */
+	rlim_t as = witness_sandbox_address_limit(&o);
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		error = errno;
+	/* The last step of setting up: from here on, only the calls the
+	 * filter lets through. */
+	int scope = error || argv[5][0] == '1' ? -1 : witness_sandbox_share();
+	send_hello(SOCK_FD, error, scope >= 0);
 	if (error)
 		return 1;
-	serve(&o, &area, SOCK_FD);
+	serve(&o, &area, as, scope, SOCK_FD, sfd);
 }
