@@ -234,6 +234,16 @@ static void test_registered_are_declared(void **state)
 	names_free(&n);
 }
 
+/* An area for compiled witnesses, as witness_run_all reserves one. */
+static struct witness_area area_new(void)
+{
+	struct witness_area area = {NULL, 16 << 20};
+	area.base = mmap(NULL, area.size, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(area.base != MAP_FAILED);
+	return area;
+}
+
 /* The host's hello gives an address for every entry of the table, each
  * inside the host's own program (static, so below the heap and far below
  * the area), and the same ones each time it starts. */
@@ -241,10 +251,7 @@ static void test_host_knows_every_symbol(void **state)
 {
 	(void)state;
 	struct witness_opts o = {.cpu_s = 2, .memory_mb = 16};
-	struct witness_area area = {NULL, 16 << 20};
-	area.base = mmap(NULL, area.size, PROT_NONE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	assert_true(area.base != MAP_FAILED);
+	struct witness_area area = area_new();
 	struct witness_host z = {0}, again = {0};
 	assert_int_equal(witness_host_start(&z, &o, &area), 0);
 	assert_int_equal(witness_host_start(&again, &o, &area), 0);
@@ -287,10 +294,7 @@ static void test_host_filter_mode(void **state)
 {
 	(void)state;
 	struct witness_opts o = {.cpu_s = 2, .memory_mb = 16};
-	struct witness_area area = {NULL, 16 << 20};
-	area.base = mmap(NULL, area.size, PROT_NONE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	assert_true(area.base != MAP_FAILED);
+	struct witness_area area = area_new();
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	for (int per_runner = 0; per_runner <= 1; per_runner++) {

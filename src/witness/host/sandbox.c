@@ -85,6 +85,28 @@ int witness_sandbox_limits(const struct witness_opts *o, rlim_t as)
 #define ARG0_HI (offsetof(struct seccomp_data, args[0]) + 4)
 #define ARG2_LO offsetof(struct seccomp_data, args[2])
 
+/* Every filter starts so: other architectures' calls kill the process,
+ * and the call's number is loaded. */
+#define FILTER_HEAD \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+	    offsetof(struct seccomp_data, arch)), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0), \
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+
+#define DENY BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff))
+
+/* Call nr passes when its first argument is v, and fails otherwise; any
+ * other call goes on with its number still loaded. */
+#define ALLOW_IF_ARG0(nr, v) \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 6), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), 0, 3), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_HI), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1), \
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), \
+	DENY
+
 /* What every runner may call, in either kind of filter (after the first
  * jumps, with the call's number loaded). */
 #define ALLOW_RUNNER \
@@ -116,22 +138,10 @@ int witness_sandbox_filter(void)
 	 * user) it is refused. */
 	unsigned self = (unsigned)getpid();
 	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 0, 6),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, self, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_HI),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
-		/* not tgkill: nr is still loaded */
+		FILTER_HEAD,
+		ALLOW_IF_ARG0(SYS_tgkill, self),
 		ALLOW_RUNNER,
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
+		DENY,
 	};
 	return filter_install(prog, sizeof prog / sizeof prog[0]);
 #else
@@ -182,32 +192,19 @@ static int filter_shared(void)
 {
 #if defined(__x86_64__)
 	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
+		FILTER_HEAD,
 		/* tgkill: SIGABRT only */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 0, 4),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG2_LO),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIGABRT, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
-		/* prlimit64: on the caller only */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prlimit64, 0, 6),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_HI),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
-		/* neither: nr is still loaded */
+		DENY,
+		ALLOW_IF_ARG0(SYS_prlimit64, 0),      /* the caller only */
 		ALLOW_RUNNER,
 		ALLOW(SYS_clone), ALLOW(SYS_wait4), ALLOW(SYS_poll),
 		ALLOW(SYS_recvmsg), ALLOW(SYS_sendto), ALLOW(SYS_dup2),
 		ALLOW(SYS_close_range), ALLOW(SYS_landlock_restrict_self),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & 0xffff)),
+		DENY,
 	};
 	return filter_install(prog, sizeof prog / sizeof prog[0]);
 #else
