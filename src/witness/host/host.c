@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -149,6 +150,14 @@ int main(int argc, char **argv)
 	 * must die of it like any program). */
 	close_range(SOCK_FD + 1, ~0u, 0);
 	witness_host_anon_text();
+	/* A runner's stdout is a pipe, for which the C library would make a
+	 * 4 KiB buffer at the first printf, with an fstat and a malloc whose
+	 * pages the runner then faults in.  One buffer of this program's own,
+	 * set once here, saves every runner that.  bench-witness, ten runs of
+	 * each side by side: median witness 1.53-1.70 ms against 1.63-1.75 ms
+	 * (lower in all ten), 449-495 witnesses a second against 423-476. */
+	static char stdout_buf[4096] __attribute__((aligned(4096)));
+	setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
