@@ -270,9 +270,10 @@ static void test_abort_others_raw(void **state)
 		/* a process as the runners are: nobody, when this test is
 		 * root (the host then becomes nobody, where it can; where
 		 * neither can, each runner has a filter of its own) */
-		if (geteuid() == 0 && setgroups(0, NULL) == 0 &&
-		    setresgid(65534, 65534, 65534) == 0)
-			(void)setresuid(65534, 65534, 65534);
+		int nobody = geteuid() == 0 && setgroups(0, NULL) == 0 &&
+		    setresgid(65534, 65534, 65534) == 0 &&
+		    setresuid(65534, 65534, 65534) == 0;
+		(void)nobody;
 		if (write(ready[1], "r", 1) != 1)
 			_exit(1);
 		for (;;)
