@@ -327,9 +327,8 @@ static void test_answer_sizes(void **state)
 }
 
 /* The worker itself, its answers read only after a pause: its output pipe
- * fills, its writes queue up, and every answer must still come out whole
- * and in order (the worker reuses its output buffers only once their
- * writes are done). */
+ * fills, its writes wait, and every answer must still come out whole and
+ * in order. */
 static void test_worker_backpressure(void **state)
 {
 	enum { N = 300, TERMS = 100 };
@@ -413,13 +412,22 @@ static void test_worker_dies_once(void **state)
 	struct diags d = {0};
 	struct math_pool *p;
 	(void)state;
+	/* The worker writes with fs.writeSync: its hello, then answers.
+	 * Right after its first answers, the first worker to get there dies
+	 * (the marker file makes it once in all). */
 	write_script(TMP "/dies-once.js",
 	    "const fs = require('fs');\n"
-	    "process.stdin.once('data', () => {\n"
-	    "  try { fs.writeFileSync(process.env.FOLIO_TEST_MARKER, 'x', {flag: 'wx'}); }\n"
-	    "  catch (e) { return; }\n"
-	    "  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 5);\n"
-	    "});\n"
+	    "const write = fs.writeSync;\n"
+	    "let writes = 0;\n"
+	    "fs.writeSync = function (...a) {\n"
+	    "  const n = write.apply(fs, a);\n"
+	    "  if (++writes === 2) {\n"
+	    "    try { fs.closeSync(fs.openSync(process.env.FOLIO_TEST_MARKER, 'wx')); }\n"
+	    "    catch (e) { return n; }\n"
+	    "    process.kill(process.pid, 'SIGKILL');\n"
+	    "  }\n"
+	    "  return n;\n"
+	    "};\n"
 	    "require(require('path').resolve('" WORKER "'));\n");
 	unlink(marker);
 	setenv("FOLIO_TEST_MARKER", marker, 1);
@@ -445,10 +453,16 @@ static void test_worker_keeps_dying(void **state)
 	struct math_pool *p;
 	char *s;
 	(void)state;
+	/* The worker reads with fs.readSync; it dies on reading \poison. */
 	write_script(TMP "/poison.js",
-	    "process.stdin.on('data', (c) => {\n"
-	    "  if (c.includes('\\\\poison')) process.kill(process.pid, 'SIGKILL');\n"
-	    "});\n"
+	    "const fs = require('fs');\n"
+	    "const read = fs.readSync;\n"
+	    "fs.readSync = function (fd, b, off, len, pos) {\n"
+	    "  const n = read.call(fs, fd, b, off, len, pos);\n"
+	    "  if (b.subarray(off, off + n).includes('\\\\poison'))\n"
+	    "    process.kill(process.pid, 'SIGKILL');\n"
+	    "  return n;\n"
+	    "};\n"
 	    "require(require('path').resolve('" WORKER "'));\n");
 	p = pool_open(2, NULL, TMP "/poison.js");
 	memset(it, 0, sizeof it);
