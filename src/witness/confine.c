@@ -23,18 +23,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* struct landlock_ruleset_attr as Linux 6.10 has it; older kernels take
- * the shorter versions of it (and the headers may know only those). */
-struct ruleset {
-	uint64_t handled_access_fs;   /* Landlock version 1 */
-	uint64_t handled_access_net;  /* version 4 */
-	uint64_t scoped;              /* version 6 */
-};
-#define NET_BIND_TCP (1ULL << 0)
-#define NET_CONNECT_TCP (1ULL << 1)
-#define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#define SCOPE_SIGNAL (1ULL << 1)
-
 /* Rights newer than the kernel headers this may be built against. */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
@@ -78,14 +66,16 @@ int witness_confine_compiler(const struct witness_opts *o)
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1)
 		return -1;
-	struct ruleset attr = {all_rights(abi), 0, 0};
+	struct witness_ruleset attr = {all_rights(abi), 0, 0};
 	size_t size = sizeof attr.handled_access_fs;
 	if (abi >= 4) {
-		attr.handled_access_net = NET_BIND_TCP | NET_CONNECT_TCP;
+		attr.handled_access_net = WITNESS_NET_BIND_TCP |
+		    WITNESS_NET_CONNECT_TCP;
 		size += sizeof attr.handled_access_net;
 	}
 	if (abi >= 6) {
-		attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL;
+		attr.scoped = WITNESS_SCOPE_ABSTRACT_UNIX_SOCKET |
+		    WITNESS_SCOPE_SIGNAL;
 		size += sizeof attr.scoped;
 	}
 	int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size,

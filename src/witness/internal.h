@@ -32,6 +32,20 @@ size_t witness_symbol_count(void);
 rlim_t witness_sandbox_address_limit(const struct witness_opts *o);
 int witness_sandbox_limits(const struct witness_opts *o, rlim_t as);
 int witness_sandbox_filter(void);
+/* struct landlock_ruleset_attr as Linux 6.10 has it, for the compile
+ * server's confinement (confine.c) and the runners' signals (sandbox.c);
+ * older kernels take the shorter versions of it (and the headers may know
+ * only those). */
+struct witness_ruleset {
+	uint64_t handled_access_fs;   /* Landlock version 1 */
+	uint64_t handled_access_net;  /* version 4 */
+	uint64_t scoped;              /* version 6 */
+};
+#define WITNESS_NET_BIND_TCP (1ULL << 0)
+#define WITNESS_NET_CONNECT_TCP (1ULL << 1)
+#define WITNESS_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define WITNESS_SCOPE_SIGNAL (1ULL << 1)
+
 /* In the host, once: puts the host and every runner it will fork under
  * one filter (which lets the host fork), when the kernel lets a runner be
  * kept from forking and signalling otherwise; becomes nobody first when

@@ -175,7 +175,6 @@ int witness_sandbox_filter(void)
  *     socket (its image's is closed before main) and no child.
  * Where any of that is missing, each runner installs its own filter. */
 
-#define SCOPE_SIGNAL (1ULL << 1)     /* LANDLOCK_SCOPE_SIGNAL, version 6 */
 #define NOBODY 65534
 
 /* Whether this process has CAP_SYS_ADMIN or CAP_SYS_RESOURCE, with which
@@ -221,9 +220,7 @@ int witness_sandbox_share(void)
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 6)
 		return -1;
-	struct {
-		uint64_t handled_access_fs, handled_access_net, scoped;
-	} attr = {0, 0, SCOPE_SIGNAL};
+	struct witness_ruleset attr = {0, 0, WITNESS_SCOPE_SIGNAL};
 	int scope = (int)syscall(SYS_landlock_create_ruleset, &attr,
 	    sizeof attr, 0);
 	if (scope < 0)
