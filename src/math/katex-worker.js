@@ -10,7 +10,8 @@
 //   success   O <id> <len>\n<html: len bytes>
 //   failure   E <id> <offset> <len>\n<message: len bytes>
 // <offset> is the byte offset in the TeX of the character KaTeX blames
-// (ParseError.position counts UTF-16 units; it is converted here).
+// (ParseError.position counts UTF-16 units; it is converted here).  The
+// worker writes an answer's <len> with leading zeros (see emit below).
 // Requests are answered in order; the worker exits when stdin closes.
 //
 // KaTeX options: output 'htmlAndMathml', throwOnError true, strict 'ignore'
@@ -62,16 +63,28 @@ function flush() {
   used = 0;
 }
 
+// An answer's body is encoded first, at a place that leaves room for its
+// head, and the head is written after it with the length as LEN_DIGITS
+// zero-padded digits: so the worker never measures the UTF-8 length of the
+// body apart from encoding it (Buffer.byteLength walks the whole string
+// once more).  The math pool's own A/B (two pools in one process, their
+// passes alternating, 40 pairs): the pool 1.5% and 5% faster in two runs.
+const LEN_DIGITS = 10;
+
 function emit(head, body) {
-  const n = Buffer.byteLength(body, 'utf8');
-  const h = head + ' ' + n + '\n';
-  if (used + h.length + n > BUF_BYTES) flush();
-  if (h.length + n > BUF_BYTES) {        // one answer larger than the buffer
-    writeAll(Buffer.from(h + body, 'utf8'));
+  const headBytes = head.length + LEN_DIGITS + 2;     // head, ' ', len, '\n'
+  const most = headBytes + 3 * body.length;  // UTF-8: <= 3 bytes per unit
+  if (used + most > BUF_BYTES) flush();
+  if (most > BUF_BYTES) {                    // may not fit in the buffer
+    const b = Buffer.from(body, 'utf8');
+    writeAll(Buffer.from(head + ' ' + b.length + '\n', 'latin1'));
+    writeAll(b);
     return;
   }
-  used += buf.latin1Write(h, used);
-  used += buf.utf8Write(body, used);
+  const n = buf.utf8Write(body, used + headBytes);
+  buf.latin1Write(head + ' ' + String(n).padStart(LEN_DIGITS, '0') + '\n',
+      used);
+  used += headBytes + n;
   if (used >= FLUSH_BYTES) flush();
 }
 

@@ -278,19 +278,24 @@ static size_t count_of(const char *hay, const char *needle)
 }
 
 /* Answers of every size arrive whole and in their own items through one
- * worker: non-ASCII text as UTF-8, an answer that does not fit beside
- * those before it in the worker's 1 MiB output buffer, and one larger
- * than the buffer. */
+ * worker: non-ASCII text as UTF-8; an answer of 250 KB that stays in the
+ * worker's 1 MiB output buffer (it flushes from 256 KiB on); one of
+ * 300 KB, which the worker cannot be sure fits beside it (it reserves 3
+ * bytes a UTF-16 unit), so it flushes first; and one larger than the
+ * buffer. */
 static void test_answer_sizes(void **state)
 {
-	/* "x+" repeated: about 320 bytes of HTML and MathML a term */
-	const size_t terms[] = {0, 2800, 0, 4000, 0};
+	/* "x+" repeated: 250,000, 301,200 and 1,280,400 bytes of HTML and
+	 * MathML (KaTeX 0.19.1) */
+	const size_t terms[] = {0, 780, 940, 0, 4000, 0};
+	const size_t at_least[] = {0, 240 << 10, 290 << 10, 0, 1 << 20, 0};
+	enum { N = sizeof terms / sizeof *terms };
 	struct math_pool *p = pool_open(1, NULL, NULL);
-	struct math_item it[5] = {{0}};
-	char *tex[5];
+	struct math_item it[N] = {{0}};
+	char *tex[N];
 	struct diags d = {0};
 	(void)state;
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < N; i++) {
 		struct buf b = {0};
 		if (terms[i] == 0)
 			buf_printf(&b, "\\mathbb{R}_{%zu} \\ni \\text{\xc3\xa9}", i);
@@ -301,14 +306,13 @@ static void test_answer_sizes(void **state)
 		tex[i] = buf_detach(&b);
 		it[i].tex = tex[i];
 	}
-	assert_int_equal(math_pool_render(p, it, 5, &d), 0);
+	assert_int_equal(math_pool_render(p, it, N, &d), 0);
 	assert_int_equal(d.nitems, 0);
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < N; i++) {
 		assert_non_null(it[i].html);
 		assert_null(it[i].error);
 		if (terms[i]) {
-			assert_true(strlen(it[i].html) > (terms[i] == 4000 ?
-			    (size_t)1 << 20 : (size_t)768 << 10));
+			assert_true(strlen(it[i].html) > at_least[i]);
 			assert_int_equal(count_of(it[i].html, "<mi>x</mi>"),
 			    terms[i] + 1);
 			continue;
@@ -320,8 +324,8 @@ static void test_answer_sizes(void **state)
 		assert_int_equal(count_of(it[i].html, "\xe2\x88\x8b"), 2);
 		assert_non_null(strstr(it[i].html, "\xc3\xa9"));
 	}
-	items_free(it, 5);
-	for (size_t i = 0; i < 5; i++)
+	items_free(it, N);
+	for (size_t i = 0; i < N; i++)
 		free(tex[i]);
 	math_pool_free(p);
 }
