@@ -42,7 +42,8 @@ struct worker {
 	struct buf out;   /* request bytes not yet written */
 	size_t out_off;   /* bytes of out already written */
 	struct buf in;    /* answer bytes read and not yet parsed */
-	size_t *fly;      /* indices of the items in flight, oldest first */
+	size_t *fly;      /* indices of the items in flight: a ring of WINDOW */
+	size_t fly_head;  /* where the oldest is */
 	size_t nfly;
 };
 
@@ -106,7 +107,7 @@ static void worker_stop(struct worker *w, int force)
 	w->pid = 0;
 	w->out.len = w->out_off = 0;
 	w->in.len = 0;
-	w->nfly = 0;
+	w->nfly = w->fly_head = 0;
 }
 
 /* Reads until buffer b holds a complete hello ("K ver\n" or "X len\nmsg").
@@ -130,13 +131,12 @@ static int hello_read(struct worker *w)
 			continue;
 		if (r <= 0)
 			return 0;
-		char chunk[4096];
-		ssize_t k = read(w->rfd, chunk, sizeof chunk);
+		ssize_t k = read(w->rfd, buf_room(&w->in, 4096), 4096);
 		if (k < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (k <= 0)
 			return 0;
-		buf_put(&w->in, chunk, (size_t)k);
+		buf_grew(&w->in, (size_t)k);
 	}
 }
 
@@ -328,10 +328,12 @@ static void send_item(struct worker *w, struct job *j, size_t i)
 {
 	const char *tex = j->items[i].tex ? j->items[i].tex : "";
 	size_t len = strlen(tex);
-	buf_printf(&w->out, "R %zu %d %zu\n", i, j->items[i].display ? 1 : 0,
-	    len);
+	char head[64];
+	int n = snprintf(head, sizeof head, "R %zu %d %zu\n", i,
+	    j->items[i].display ? 1 : 0, len);
+	buf_put(&w->out, head, (size_t)n);
 	buf_put(&w->out, tex, len);
-	w->fly[w->nfly++] = i;
+	w->fly[(w->fly_head + w->nfly++) % WINDOW] = i;
 }
 
 /* Parses every complete answer in w->in into its item.  Returns 0, or -1
@@ -355,7 +357,7 @@ static int parse_answers(struct worker *w, struct job *j)
 			return -1;
 		if (w->in.len - (size_t)(nl + 1 - w->in.data) < len)
 			break;
-		if (w->nfly == 0 || w->fly[0] != id || id >= j->n)
+		if (w->nfly == 0 || w->fly[w->fly_head] != id || id >= j->n)
 			return -1;
 		struct math_item *it = &j->items[id];
 		if (s[0] == 'O') {
@@ -364,7 +366,8 @@ static int parse_answers(struct worker *w, struct job *j)
 			it->error = xstrndup(nl + 1, len);
 			it->error_offset = off;
 		}
-		memmove(w->fly, w->fly + 1, --w->nfly * sizeof *w->fly);
+		w->fly_head = (w->fly_head + 1) % WINDOW;
+		w->nfly--;
 		j->done++;
 		at = (size_t)(nl + 1 - w->in.data) + len;
 	}
@@ -379,8 +382,8 @@ static int worker_restart(struct math_pool *p, struct worker *w,
     struct job *j, int *deaths, struct diags *d)
 {
 	for (size_t k = 0; k < w->nfly; k++)
-		j->redo[j->nredo++] = w->fly[k];
-	w->nfly = 0;
+		j->redo[j->nredo++] = w->fly[(w->fly_head + k) % WINDOW];
+	w->nfly = w->fly_head = 0;
 	worker_stop(w, 1);
 	if (++*deaths > 2 + p->nw) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
@@ -396,7 +399,6 @@ static int render_locked(struct math_pool *p, struct job *j,
 {
 	struct pollfd *pf = xcalloc((size_t)p->nw * 2, sizeof *pf);
 	int deaths = 0, rc = -1;
-	char *chunk = xmalloc(READ_CHUNK);
 
 	while (j->done < j->n) {
 		int nfds = 0, r;
@@ -453,9 +455,10 @@ static int render_locked(struct math_pool *p, struct job *j,
 				}
 			}
 			if (!dead && pf[2 * i].revents & (POLLIN | POLLERR | POLLHUP)) {
-				ssize_t k = read(w->rfd, chunk, READ_CHUNK);
+				ssize_t k = read(w->rfd, buf_room(&w->in,
+				    READ_CHUNK), READ_CHUNK);
 				if (k > 0) {
-					buf_put(&w->in, chunk, (size_t)k);
+					buf_grew(&w->in, (size_t)k);
 					if (parse_answers(w, j) != 0)
 						dead = 1;
 				} else if (k == 0 || (errno != EAGAIN &&
@@ -469,7 +472,6 @@ static int render_locked(struct math_pool *p, struct job *j,
 	}
 	rc = 0;
 out:
-	free(chunk);
 	free(pf);
 	return rc;
 }

@@ -87,6 +87,18 @@ void buf_put(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+char *buf_room(struct buf *b, size_t n)
+{
+	grow(b, n);
+	return b->data + b->len;
+}
+
+void buf_grew(struct buf *b, size_t k)
+{
+	b->len += k;
+	b->data[b->len] = '\0';
+}
+
 void buf_puts(struct buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));

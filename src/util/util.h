@@ -45,6 +45,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * for a cache key, framed so that no two different sequences of fields
  * give the same bytes. */
 void buf_put_field(struct buf *b, const char *name, const char *value);
+/* Room for n more bytes at the end of b, for a read(2) straight into the
+ * buffer; buf_grew(b, k) then counts the k bytes written there. */
+char *buf_room(struct buf *b, size_t n);
+void buf_grew(struct buf *b, size_t k);
 /* Returns the buffer's string (never NULL; "" for an empty buffer) and
  * leaves b empty; the caller frees the string. */
 char *buf_detach(struct buf *b);
