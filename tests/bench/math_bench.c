@@ -43,6 +43,7 @@
 
 extern char **environ;
 
+#define TARGET 1.5   /* the issue's: the pool against one process */
 #define WARM 10
 #define ROUNDS 12
 #ifndef WORKERS
@@ -337,6 +338,15 @@ int main(int argc, char **argv)
 	    "(quartiles %.2f-%.2f), and the pool %.2fx as fast as the pair "
 	    "(quartiles %.2f-%.2f)\n", rc.med, rc.lo, rc.hi, re.med, re.lo,
 	    re.hi);
+	/* On this shared machine one of the two cores sometimes runs at a
+	 * fraction of its speed for minutes (by hand: the same loop took
+	 * 0.12 s on one core and 0.32 s on the other); then two processes
+	 * hardly outrun one, and the run says so rather than leave its
+	 * ratio unexplained. */
+	if (rc.med < TARGET)
+		printf("math: caveat: in this run two processes at once did only "
+		    "%.2fx the work of one, below the %.1fx target: no pool of "
+		    "two workers could reach it here\n", rc.med, TARGET);
 	printf("math: CPU per formula (median pass): pool %.0f us (workers + "
 	    "builder), KaTeX in one process %.0f us (all its threads), the "
 	    "pair %.0f us\n", cpu_us[POOL], cpu_us[PEER], cpu_us[PAIR]);
@@ -361,13 +371,13 @@ int main(int argc, char **argv)
 	    "  \"ratio_pair_quartiles\": [%.3f, %.3f],\n"
 	    "  \"ratio_pool_vs_pair\": %.3f,\n"
 	    "  \"ratio_pool_vs_pair_quartiles\": [%.3f, %.3f],\n"
-	    "  \"target_ratio\": 1.5\n}\n",
+	    "  \"target_ratio\": %.1f\n}\n",
 	    n, errors, WORKERS, ROUNDS, math_pool_katex_version(p), rate[POOL],
 	    (double)n / best[POOL], cold[POOL], start_s, rate[PEER],
 	    (double)n / best[PEER], cold[PEER], rate[PAIR], cpu_us[POOL],
 	    cpu_us[PEER], cpu_us[PAIR], rp.med, rp.lo, rp.hi, rp.min, rp.max,
 	    best[PEER] / best[POOL], rc.med, rc.lo, rc.hi, re.med, re.lo,
-	    re.hi);
+	    re.hi, TARGET);
 	if (file_write(argv[2], json, strlen(json), &d, "bench") != 0)
 		goto fail;
 	free(json);
