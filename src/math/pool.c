@@ -140,9 +140,10 @@ static int hello_read(struct worker *w)
 	}
 }
 
-/* Starts worker w and reads its hello.  Returns 0, or -1 with a
- * diagnostic. */
-static int worker_start(struct math_pool *p, struct worker *w,
+/* Spawns worker w, without waiting for its hello (worker_greet reads it),
+ * so that several workers can load KaTeX at once.  Returns 0, or -1 with
+ * a diagnostic. */
+static int worker_spawn(struct math_pool *p, struct worker *w,
     struct diags *d)
 {
 	int sv[2] = {-1, -1}, pv[2] = {-1, -1}, rc;
@@ -186,6 +187,22 @@ static int worker_start(struct math_pool *p, struct worker *w,
 	fcntl(w->wfd, F_SETFL, fcntl(w->wfd, F_GETFL) | O_NONBLOCK);
 	fcntl(w->rfd, F_SETFL, fcntl(w->rfd, F_GETFL) | O_NONBLOCK);
 	w->in.len = 0;
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (pv[i] >= 0)
+			close(pv[i]);
+	}
+	return -1;
+}
+
+/* Reads the hello of worker w, spawned by worker_spawn.  Returns 0, or -1
+ * with a diagnostic after stopping the worker. */
+static int worker_greet(struct math_pool *p, struct worker *w,
+    struct diags *d)
+{
 	if (!hello_read(w)) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
 		    "the KaTeX worker (%s %s) did not start", p->node,
@@ -205,14 +222,30 @@ static int worker_start(struct math_pool *p, struct worker *w,
 		p->version = xstrdup(w->in.data + 2);
 	w->in.len = 0;
 	return 0;
-fail:
-	for (int i = 0; i < 2; i++) {
-		if (sv[i] >= 0)
-			close(sv[i]);
-		if (pv[i] >= 0)
-			close(pv[i]);
-	}
-	return -1;
+}
+
+/* Starts the workers of p that are not running: all are spawned before
+ * any hello is read, so that they load Node and KaTeX at the same time
+ * (each takes about a quarter of a second).  Returns 0, or -1 with a
+ * diagnostic. */
+static int workers_start(struct math_pool *p, struct diags *d)
+{
+	int rc = 0;
+	char *spawned = xcalloc((size_t)p->nw, 1);
+	for (int i = 0; i < p->nw && rc == 0; i++)
+		if (p->w[i].pid == 0) {
+			rc = worker_spawn(p, &p->w[i], d);
+			spawned[i] = rc == 0;
+		}
+	/* After a failure, the other workers spawned are stopped, so that
+	 * one cause gives one diagnostic. */
+	for (int i = 0; i < p->nw; i++)
+		if (spawned[i] && rc != 0)
+			worker_stop(&p->w[i], 1);
+		else if (spawned[i] && worker_greet(p, &p->w[i], d) != 0)
+			rc = -1;
+	free(spawned);
+	return rc;
 }
 
 /* A light check that macros_json is a JSON object: '{' ... '}'.  The
@@ -273,11 +306,10 @@ struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d)
 		p->w[i].wfd = p->w[i].rfd = -1;
 		p->w[i].fly = xmalloc(WINDOW * sizeof *p->w[i].fly);
 	}
-	for (int i = 0; i < p->nw; i++)
-		if (worker_start(p, &p->w[i], d) != 0) {
-			math_pool_free(p);
-			return NULL;
-		}
+	if (workers_start(p, d) != 0) {
+		math_pool_free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -391,7 +423,7 @@ static int worker_restart(struct math_pool *p, struct worker *w,
 		    *deaths - 1);
 		return -1;
 	}
-	return worker_start(p, w, d);
+	return workers_start(p, d);
 }
 
 static int render_locked(struct math_pool *p, struct job *j,
@@ -490,12 +522,11 @@ int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
 		return 0;
 	j.redo = xmalloc((size_t)p->nw * WINDOW * sizeof *j.redo);
 	pthread_mutex_lock(&p->lock);
-	for (int i = 0; i < p->nw; i++)
-		if (p->w[i].pid == 0 && worker_start(p, &p->w[i], d) != 0) {
-			pthread_mutex_unlock(&p->lock);
-			free(j.redo);
-			return -1;
-		}
+	if (workers_start(p, d) != 0) {
+		pthread_mutex_unlock(&p->lock);
+		free(j.redo);
+		return -1;
+	}
 	/* While the workers render, this thread only moves bytes between
 	 * them and the items.  As a batch thread it does not take a core from
 	 * a worker each time an answer wakes it: it reads when a core is free
