@@ -59,6 +59,11 @@ struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d);
 int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
     struct diags *d);
 
+/* Nonzero when pool p runs what o asks for (the same node, worker script,
+ * KaTeX folder and macros; the number of workers may differ), so that a
+ * caller that keeps a pool between builds (folio serve) may reuse it. */
+int math_pool_fits(const struct math_pool *p, const struct math_opts *o);
+
 /* KaTeX's version as reported by the running workers ("0.19.1"); owned by
  * the pool. */
 const char *math_pool_katex_version(const struct math_pool *p);

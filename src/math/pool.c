@@ -313,6 +313,14 @@ struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d)
 	return p;
 }
 
+int math_pool_fits(const struct math_pool *p, const struct math_opts *o)
+{
+	return !strcmp(p->node, o->node ? o->node : "node") &&
+	    !strcmp(p->worker, o->worker ? o->worker : "") &&
+	    !strcmp(p->katex_dir, o->katex_dir ? o->katex_dir : "") &&
+	    !strcmp(p->macros, o->macros_json ? o->macros_json : "{}");
+}
+
 const char *math_pool_katex_version(const struct math_pool *p)
 {
 	return p->version;

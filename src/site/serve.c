@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "math/math.h"
+
 static const char reload_script[] =
     "<script>(function(){var b=null;setInterval(function(){"
     "fetch('/__folio/build').then(function(r){return r.text()})"
@@ -229,6 +231,10 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	struct server sv = {0};
 	sv.root = o->out ? xstrdup(o->out) : path_join(cwd, "build/site");
 	bo.out = sv.root;
+	/* KaTeX's workers stay up between rebuilds (math_step.c); when serve
+	 * is killed they read the end of their input and exit. */
+	struct math_pool *math = NULL;
+	bo.keep_math = &math;
 	int status = site_build(&bo, d);
 	diags_print(stderr, d);
 	diags_free(d);
@@ -244,6 +250,7 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	if (!daemon) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
 		    "cannot listen on port %d", port);
+		math_pool_free(math);
 		free(sv.root);
 		return 2;
 	}
@@ -264,6 +271,7 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 		diags_free(d);
 	}
 	mhd.stop_daemon(daemon);
+	math_pool_free(math);
 	free(sv.root);
 	return 0;
 }

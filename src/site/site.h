@@ -12,6 +12,8 @@
 
 #include "util/util.h"
 
+struct math_pool;
+
 enum site_format { SITE_FORMAT_TEXT, SITE_FORMAT_GITHUB, SITE_FORMAT_JSON,
 	SITE_FORMAT_JUNIT };
 
@@ -27,6 +29,9 @@ struct site_opts {
 	int timings;            /* print each stage's wall time to stderr */
 	enum site_format format;/* for check */
 	const char *report;     /* check --output FILE, or NULL for stdout */
+	struct math_pool **keep_math; /* serve: where the math step keeps its
+	                            KaTeX workers from one build to the next;
+	                            NULL: each build starts and stops its own */
 };
 
 /* folio build: verifies everything and writes the site.  The previous
