@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "math/math.h"
 #include "util/util.h"
@@ -524,6 +525,65 @@ static long file_size(const char *path)
 	return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+/* How many of this process's children are KaTeX workers, and how many of
+ * those run with V8's background threads off (from /proc). */
+static void count_workers(int *workers, int *single)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	*workers = *single = 0;
+	assert_non_null(proc);
+	while ((e = readdir(proc))) {
+		char path[300], stat[512], cmd[4096], *rp;
+		int ppid = 0;
+		size_t n;
+		FILE *f;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fgets(stat, sizeof stat, f) && (rp = strrchr(stat, ')')))
+			sscanf(rp + 2, "%*c %d", &ppid);
+		fclose(f);
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		if (ppid != (int)getpid() || !(f = fopen(path, "r")))
+			continue;
+		n = fread(cmd, 1, sizeof cmd - 1, f);
+		fclose(f);
+		int worker = 0, st = 0;
+		for (size_t k = 0; k < n; k += strlen(cmd + k) + 1) {
+			worker |= strstr(cmd + k, "katex-worker.js") != NULL;
+			st |= !strcmp(cmd + k, "--single-threaded");
+		}
+		*workers += worker;
+		*single += worker && st;
+	}
+	closedir(proc);
+}
+
+/* With a worker for every core, the workers run without V8's background
+ * threads; with a core to spare, they keep them.  (A machine of more than
+ * four cores skips the first half rather than start a worker a core.) */
+static void test_background_threads(void **state)
+{
+	int cores = (int)sysconf(_SC_NPROCESSORS_ONLN), workers, single;
+	struct math_pool *p;
+	(void)state;
+	if (cores <= 4) {
+		p = pool_open(cores, NULL, NULL);
+		count_workers(&workers, &single);
+		assert_int_equal(workers, cores);
+		assert_int_equal(single, cores);
+		math_pool_free(p);
+	}
+	if (cores >= 2) {
+		p = pool_open(1, NULL, NULL);
+		count_workers(&workers, &single);
+		assert_int_equal(workers, 1);
+		assert_int_equal(single, 0);
+		math_pool_free(p);
+	}
+}
+
 static void test_assets(void **state)
 {
 	struct diags d = {0};
@@ -559,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_worker_dies_once),
 		cmocka_unit_test(test_worker_keeps_dying),
 		cmocka_unit_test(test_cache_key),
+		cmocka_unit_test(test_background_threads),
 		cmocka_unit_test(test_assets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
