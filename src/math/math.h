@@ -5,7 +5,8 @@
  * src/math/katex-worker.js.  math_pool_render hands them a batch of
  * formulas over pipes, several in flight per worker, and collects HTML
  * (KaTeX's 'htmlAndMathml' output) or KaTeX's parse error with the byte
- * offset it points at.  Nothing falls back to client-side rendering: when
+ * offset it points at, read into memory the pool keeps and never copied
+ * again.  Nothing falls back to client-side rendering: when
  * Node or KaTeX is missing, the pool is not created and the diagnostic says
  * what to run.
  *
@@ -28,11 +29,14 @@ struct math_opts {
 	int workers;             /* processes to run, >= 1 (less means 1) */
 };
 
+/* A formula to render.  The html and error the pool gives are its own:
+ * they stay valid until the next math_pool_render or math_pool_release on
+ * the same pool, or math_pool_free. */
 struct math_item {
 	const char *tex;       /* in: the TeX, without delimiters */
 	int display;           /* in: nonzero for display mode */
-	char *html;            /* out: the HTML on success (caller frees), else NULL */
-	char *error;           /* out: KaTeX's message on failure (caller frees), else NULL */
+	const char *html;      /* out: the HTML on success, else NULL */
+	const char *error;     /* out: KaTeX's message on failure, else NULL */
 	size_t error_offset;   /* out: byte offset into tex that the error points at */
 };
 
@@ -44,7 +48,8 @@ struct math_pool;
  * o->katex_dir ("KaTeX not installed (DIR); run `npm ci`"), the worker
  * script is missing, the macros are not a JSON object, or a worker fails to
  * start.  The pool's renders are serialized by a lock, so threads may share
- * one pool.  Free with math_pool_free. */
+ * one pool, each keeping what it needs of its answers before the next
+ * render.  Free with math_pool_free. */
 struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d);
 
 /* Renders items[0..n) over the workers, pipelined: up to a window of
@@ -58,6 +63,11 @@ struct math_pool *math_pool_new(const struct math_opts *o, struct diags *d);
  * done are left with html and error NULL).  Returns 0 otherwise. */
 int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
     struct diags *d);
+
+/* Tells pool p that the answers of its last render are no longer needed
+ * (the items' html and error become invalid), so that it gives back their
+ * memory but for a few megabytes, kept for the next render. */
+void math_pool_release(struct math_pool *p);
 
 /* Nonzero when pool p runs what o asks for (the same node, worker script,
  * KaTeX folder and macros; the number of workers may differ), so that a

@@ -11,6 +11,7 @@
  * on a pipe.  The protocol is described in katex-worker.js.
  */
 #include "math/math.h"
+#include "math/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,9 @@ extern char **environ;
 #define WINDOW 256           /* formulas in flight per worker, at most */
 #define MIN_WINDOW 16        /* ... and at least, while formulas remain */
 #define ANSWER_PIPE (1 << 20)  /* bytes the answer pipe holds, if allowed */
-#define READ_CHUNK (256 << 10) /* bytes read from a worker at a time */
+#define READ_MIN (64 << 10)  /* room for a read of answers, at least */
+#define MAX_ANSWER ((size_t)1 << 30)  /* bytes an answer may have */
+#define SPARE_ANSWERS ((size_t)16 << 20)  /* answer memory kept for reuse */
 #define HELLO_TIMEOUT_MS 30000
 #define STALL_TIMEOUT_MS 60000
 
@@ -41,7 +44,10 @@ struct worker {
 	int rfd;          /* answers: read end of the pipe, or -1 */
 	struct buf out;   /* request bytes not yet written */
 	size_t out_off;   /* bytes of out already written */
-	struct buf in;    /* answer bytes read and not yet parsed */
+	struct buf hello; /* the hello, while it is read */
+	struct answer_buf ans;  /* answers read, parsed in place */
+	size_t whole;     /* bytes from ans.at of the answer being read, once
+	                     its head is in; else 0 */
 	size_t *fly;      /* indices of the items in flight: a ring of WINDOW */
 	size_t fly_head;  /* where the oldest is */
 	size_t nfly;
@@ -50,6 +56,7 @@ struct worker {
 struct math_pool {
 	char *node, *worker, *katex_dir, *macros;  /* copies of the options */
 	char *version;           /* from the workers' hello */
+	struct answer_store answers;  /* the last render's answers */
 	struct worker *w;
 	int nw;
 	pthread_mutex_t lock;    /* one render at a time */
@@ -106,21 +113,23 @@ static void worker_stop(struct worker *w, int force)
 	}
 	w->pid = 0;
 	w->out.len = w->out_off = 0;
-	w->in.len = 0;
+	w->hello.len = 0;
+	w->ans = (struct answer_buf){0};
+	w->whole = 0;
 	w->nfly = w->fly_head = 0;
 }
 
-/* Reads until buffer b holds a complete hello ("K ver\n" or "X len\nmsg").
+/* Reads until w->hello holds a complete hello ("K ver\n" or "X len\nmsg").
  * Returns 1 when complete, 0 on EOF or timeout. */
 static int hello_read(struct worker *w)
 {
 	for (;;) {
-		char *nl = w->in.len ? memchr(w->in.data, '\n', w->in.len) : NULL;
-		if (nl && w->in.data[0] == 'K')
+		char *nl = w->hello.len ? memchr(w->hello.data, '\n', w->hello.len) : NULL;
+		if (nl && w->hello.data[0] == 'K')
 			return 1;
-		if (nl && w->in.data[0] == 'X') {
-			size_t need = strtoul(w->in.data + 2, NULL, 10);
-			if (w->in.len - (size_t)(nl + 1 - w->in.data) >= need)
+		if (nl && w->hello.data[0] == 'X') {
+			size_t need = strtoul(w->hello.data + 2, NULL, 10);
+			if (w->hello.len - (size_t)(nl + 1 - w->hello.data) >= need)
 				return 1;
 		} else if (nl) {
 			return 0;
@@ -131,12 +140,12 @@ static int hello_read(struct worker *w)
 			continue;
 		if (r <= 0)
 			return 0;
-		ssize_t k = read(w->rfd, buf_room(&w->in, 4096), 4096);
+		ssize_t k = read(w->rfd, buf_room(&w->hello, 4096), 4096);
 		if (k < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (k <= 0)
 			return 0;
-		buf_grew(&w->in, (size_t)k);
+		buf_grew(&w->hello, (size_t)k);
 	}
 }
 
@@ -198,7 +207,7 @@ static int worker_spawn(struct math_pool *p, struct worker *w,
 	(void)fcntl(w->rfd, F_SETPIPE_SZ, ANSWER_PIPE);
 	fcntl(w->wfd, F_SETFL, fcntl(w->wfd, F_GETFL) | O_NONBLOCK);
 	fcntl(w->rfd, F_SETFL, fcntl(w->rfd, F_GETFL) | O_NONBLOCK);
-	w->in.len = 0;
+	w->hello.len = 0;
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++) {
@@ -222,17 +231,17 @@ static int worker_greet(struct math_pool *p, struct worker *w,
 		worker_stop(w, 1);
 		return -1;
 	}
-	if (w->in.data[0] == 'X') {
-		char *msg = memchr(w->in.data, '\n', w->in.len) + 1;
+	if (w->hello.data[0] == 'X') {
+		char *msg = memchr(w->hello.data, '\n', w->hello.len) + 1;
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "math",
 		    "the KaTeX worker failed to start: %s", msg);
 		worker_stop(w, 1);
 		return -1;
 	}
-	*(char *)memchr(w->in.data, '\n', w->in.len) = 0;
+	*(char *)memchr(w->hello.data, '\n', w->hello.len) = 0;
 	if (!p->version)
-		p->version = xstrdup(w->in.data + 2);
-	w->in.len = 0;
+		p->version = xstrdup(w->hello.data + 2);
+	w->hello.len = 0;
 	return 0;
 }
 
@@ -351,9 +360,10 @@ void math_pool_free(struct math_pool *p)
 	for (int i = 0; i < p->nw; i++) {
 		worker_stop(&p->w[i], 0);
 		buf_free(&p->w[i].out);
-		buf_free(&p->w[i].in);
+		buf_free(&p->w[i].hello);
 		free(p->w[i].fly);
 	}
+	answers_free(&p->answers);
 	pthread_mutex_destroy(&p->lock);
 	free(p->w);
 	free(p->node);
@@ -365,6 +375,24 @@ void math_pool_free(struct math_pool *p)
 }
 
 /* ---- render */
+
+/* The last render's answers are no longer anyone's: the next render
+ * reuses their memory, up to SPARE_ANSWERS bytes of it. */
+static void release_locked(struct math_pool *p)
+{
+	answers_recycle(&p->answers, SPARE_ANSWERS);
+	for (int i = 0; i < p->nw; i++) {
+		p->w[i].ans = (struct answer_buf){0};
+		p->w[i].whole = 0;
+	}
+}
+
+void math_pool_release(struct math_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	release_locked(p);
+	pthread_mutex_unlock(&p->lock);
+}
 
 /* The state of one math_pool_render call. */
 struct job {
@@ -388,15 +416,18 @@ static void send_item(struct worker *w, struct job *j, size_t i)
 	w->fly[(w->fly_head + w->nfly++) % WINDOW] = i;
 }
 
-/* Parses every complete answer in w->in into its item.  Returns 0, or -1
- * when the worker said something that is not the protocol. */
+/* Parses every complete answer read from worker w, in place: the item
+ * points at its text, which the worker ended with a NUL.  Returns 0, or
+ * -1 when the worker said something that is not the protocol. */
 static int parse_answers(struct worker *w, struct job *j)
 {
-	size_t at = 0;
-	while (at < w->in.len) {
-		char *s = w->in.data + at, *nl, *e;
-		size_t id, off = 0, len;
-		nl = memchr(s, '\n', w->in.len - at);
+	char *data = answers_data(&w->ans);
+	size_t at = w->ans.at, end = w->ans.len;
+	w->whole = 0;
+	while (at < end) {
+		char *s = data + at, *nl, *e;
+		size_t id, off = 0, len, body;
+		nl = memchr(s, '\n', end - at);
 		if (!nl)
 			break;
 		if ((s[0] != 'O' && s[0] != 'E') || s[1] != ' ')
@@ -405,26 +436,29 @@ static int parse_answers(struct worker *w, struct job *j)
 		if (s[0] == 'E')
 			off = strtoul(e, &e, 10);
 		len = strtoul(e, &e, 10);
-		if (e != nl)
+		if (e != nl || len > MAX_ANSWER)
 			return -1;
-		if (w->in.len - (size_t)(nl + 1 - w->in.data) < len)
+		body = (size_t)(nl + 1 - data);
+		if (end - body < len + 1) {
+			w->whole = body + len + 1 - at;
 			break;
-		if (w->nfly == 0 || w->fly[w->fly_head] != id || id >= j->n)
+		}
+		if (data[body + len] != '\0' || w->nfly == 0 ||
+		    w->fly[w->fly_head] != id || id >= j->n)
 			return -1;
 		struct math_item *it = &j->items[id];
 		if (s[0] == 'O') {
-			it->html = xstrndup(nl + 1, len);
+			it->html = data + body;
 		} else {
-			it->error = xstrndup(nl + 1, len);
+			it->error = data + body;
 			it->error_offset = off;
 		}
 		w->fly_head = (w->fly_head + 1) % WINDOW;
 		w->nfly--;
 		j->done++;
-		at = (size_t)(nl + 1 - w->in.data) + len;
+		at = body + len + 1;
 	}
-	memmove(w->in.data, w->in.data + at, w->in.len - at);
-	w->in.len -= at;
+	w->ans.at = at;
 	return 0;
 }
 
@@ -507,10 +541,12 @@ static int render_locked(struct math_pool *p, struct job *j,
 				}
 			}
 			if (!dead && pf[2 * i].revents & (POLLIN | POLLERR | POLLHUP)) {
-				ssize_t k = read(w->rfd, buf_room(&w->in,
-				    READ_CHUNK), READ_CHUNK);
+				size_t room;
+				char *to = answers_room(&p->answers, &w->ans,
+				    READ_MIN, w->whole, &room);
+				ssize_t k = read(w->rfd, to, room);
 				if (k > 0) {
-					buf_grew(&w->in, (size_t)k);
+					w->ans.len += (size_t)k;
 					if (parse_answers(w, j) != 0)
 						dead = 1;
 				} else if (k == 0 || (errno != EAGAIN &&
@@ -542,6 +578,7 @@ int math_pool_render(struct math_pool *p, struct math_item *items, size_t n,
 		return 0;
 	j.redo = xmalloc((size_t)p->nw * WINDOW * sizeof *j.redo);
 	pthread_mutex_lock(&p->lock);
+	release_locked(p);
 	if (workers_start(p, d) != 0) {
 		pthread_mutex_unlock(&p->lock);
 		free(j.redo);

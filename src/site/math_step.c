@@ -122,12 +122,10 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 				store_math_put(s->store, f[i].m->key,
 				    items[first[i]].html, d);
 	}
-	for (size_t k = 0; k < u; k++) {
-		free(items[k].html);
-		free(items[k].error);
-	}
 	if (!s->opts->keep_math)
 		math_pool_free(pool);
+	else if (pool)
+		math_pool_release(pool);   /* the cache holds the answers now */
 	free(worker);
 	free(first);
 	free(items);

@@ -201,11 +201,8 @@ static int pool_pass(struct math_pool *p, struct math_item *it, size_t n,
 	*wall = now() - t;
 	*cpu = cpu_now(peers, 2) - c;
 	*errors = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		*errors += it[i].error != NULL;
-		free(it[i].html);
-		free(it[i].error);
-	}
 	return 0;
 }
 

@@ -41,12 +41,12 @@ static struct math_pool *pool_open(int workers, const char *macros,
 	return p;
 }
 
-static void items_free(struct math_item *it, size_t n)
+static size_t count_of(const char *hay, const char *needle)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(it[i].html);
-		free(it[i].error);
-	}
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
 }
 
 /* The version KaTeX's package.json states, read independently. */
@@ -91,7 +91,6 @@ static void test_render(void **state)
 	assert_non_null(strstr(it[1].html, "display=\"block\""));
 	assert_non_null(strstr(it[1].html, "&lt;"));
 	assert_non_null(strstr(it[2].html, "caf\xc3\xa9"));
-	items_free(it, 3);
 	assert_int_equal(math_pool_render(p, it, 0, &d), 0);
 	free(v);
 	math_pool_free(p);
@@ -144,7 +143,6 @@ static void test_errors(void **state)
 		assert_non_null(it[2 * i + 1].html);
 		assert_null(it[2 * i + 1].error);
 	}
-	items_free(it, 2 * N);
 	math_pool_free(p);
 }
 
@@ -172,8 +170,6 @@ static void test_macros(void **state)
 	assert_int_equal(math_pool_render(plain, it2, 1, &d), 0);
 	assert_string_equal(it2[0].error, "Undefined control sequence: \\RR");
 	assert_int_equal(it2[0].error_offset, 6);
-	items_free(it, 4);
-	items_free(it2, 1);
 	math_pool_free(p);
 	math_pool_free(plain);
 }
@@ -264,7 +260,6 @@ static void test_big_batch(void **state)
 		assert_int_equal(strstr(it[i].html, "katex-display") != NULL,
 		    i % 3 == 0);
 	}
-	items_free(it, N);
 	for (size_t i = 0; i < N; i++)
 		free(tex[i]);
 	free(tex);
@@ -272,26 +267,66 @@ static void test_big_batch(void **state)
 	math_pool_free(p);
 }
 
-static size_t count_of(const char *hay, const char *needle)
+/* Each render's answers stay whole until the next render, which reuses
+ * their memory, and after math_pool_release; the memory of a render
+ * bigger than what the pool keeps for reuse is given back and taken
+ * anew. */
+static void test_answers_reused(void **state)
 {
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
+	enum { N = 3000 };
+	/* %s is '&' in the TeX, "&amp;" in its annotation in the MathML */
+	static const char form[] = "\\sum_{k=%zu}^{%zu} \\sqrt{k} + "
+	    "\\begin{pmatrix}a_{%zu} %s b\\\\ c %s d\\end{pmatrix}^{%zu}"
+	    "\\cdot \\int_0^{%zu} e^{-x^2}\\,dx";
+	struct math_pool *p = pool_open(2, NULL, NULL);
+	struct math_item *it = xcalloc(N, sizeof *it);
+	char **tex = xcalloc(N, sizeof *tex);
+	struct diags d = {0};
+	(void)state;
+	/* rounds of 300, 3000 (well over the 16 MiB kept: about 25 MB) and
+	 * 300 formulas, each with numbers of its own */
+	const size_t sizes[] = {300, N, 300};
+	for (size_t r = 0; r < 3; r++) {
+		for (size_t i = 0; i < sizes[r]; i++) {
+			free(tex[i]);
+			tex[i] = xasprintf(form, r, i, i, "&", "&", i, i);
+			it[i].tex = tex[i];
+		}
+		assert_int_equal(math_pool_render(p, it, sizes[r], &d), 0);
+		for (size_t i = 0; i < sizes[r]; i++) {
+			char *tail = xasprintf(form, r, i, i, "&amp;", "&amp;", i, i);
+			char *want = xasprintf("<annotation encoding=\"application/"
+			    "x-tex\">%s</annotation>", tail);
+			assert_non_null(it[i].html);
+			assert_non_null(strstr(it[i].html, want));
+			free(tail);
+			free(want);
+		}
+		if (r == 1)
+			math_pool_release(p);
+	}
+	assert_int_equal(d.nitems, 0);
+	for (size_t i = 0; i < N; i++)
+		free(tex[i]);
+	free(tex);
+	free(it);
+	math_pool_free(p);
 }
 
 /* Answers of every size arrive whole and in their own items through one
  * worker: non-ASCII text as UTF-8; an answer of 250 KB that stays in the
  * worker's 1 MiB output buffer (it flushes from 256 KiB on); one of
  * 300 KB, which the worker cannot be sure fits beside it (it reserves 3
- * bytes a UTF-16 unit), so it flushes first; and one larger than the
- * buffer. */
+ * bytes a UTF-16 unit), so it flushes first; one larger than the buffer;
+ * and one larger than the chunks of 4 MiB the builder reads answers
+ * into. */
 static void test_answer_sizes(void **state)
 {
-	/* "x+" repeated: 250,000, 301,200 and 1,280,400 bytes of HTML and
-	 * MathML (KaTeX 0.19.1) */
-	const size_t terms[] = {0, 780, 940, 0, 4000, 0};
-	const size_t at_least[] = {0, 240 << 10, 290 << 10, 0, 1 << 20, 0};
+	/* "x+" repeated: 250,000, 301,200, 1,280,400 and 4,480,400 bytes of
+	 * HTML and MathML (KaTeX 0.19.1) */
+	const size_t terms[] = {0, 780, 940, 0, 4000, 0, 14000, 0};
+	const size_t at_least[] = {0, 240 << 10, 290 << 10, 0, 1 << 20, 0,
+	    (size_t)4 << 20, 0};
 	enum { N = sizeof terms / sizeof *terms };
 	struct math_pool *p = pool_open(1, NULL, NULL);
 	struct math_item it[N] = {{0}};
@@ -327,7 +362,6 @@ static void test_answer_sizes(void **state)
 		assert_int_equal(count_of(it[i].html, "\xe2\x88\x8b"), 2);
 		assert_non_null(strstr(it[i].html, "\xc3\xa9"));
 	}
-	items_free(it, N);
 	for (size_t i = 0; i < N; i++)
 		free(tex[i]);
 	math_pool_free(p);
@@ -395,7 +429,8 @@ static void test_worker_backpressure(void **state)
 		assert_int_equal(count_of(html, want), 1);
 		assert_int_equal(count_of(html, "<mi>x</mi>"), TERMS + 1);
 		free(html);
-		at += used + len;
+		assert_int_equal(at[used + len], 0);   /* the NUL after each */
+		at += used + len + 1;
 	}
 	assert_int_equal(*at, 0);
 	buf_free(&req);
@@ -446,7 +481,6 @@ static void test_worker_dies_once(void **state)
 	assert_int_equal(access(marker, F_OK), 0);
 	for (size_t i = 0; i < N; i++)
 		assert_non_null(it[i].html);
-	items_free(it, N);
 	math_pool_free(p);
 	unsetenv("FOLIO_TEST_MARKER");
 }
@@ -484,12 +518,10 @@ static void test_worker_keeps_dying(void **state)
 	free(s);
 	assert_null(it[1].html);
 	assert_null(it[1].error);
-	items_free(it, 3);
 	diags_free(&d);
 	it[1].tex = "c";
 	assert_int_equal(math_pool_render(p, it, 3, &d), 0);
 	assert_non_null(it[1].html);
-	items_free(it, 3);
 	math_pool_free(p);
 }
 
@@ -614,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_macros),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_big_batch),
+		cmocka_unit_test(test_answers_reused),
 		cmocka_unit_test(test_answer_sizes),
 		cmocka_unit_test(test_worker_backpressure),
 		cmocka_unit_test(test_worker_dies_once),
