@@ -90,43 +90,44 @@ struct server {
 	volatile long build;   /* bumps after each successful build */
 };
 
-/* The newest modification time under path (recursively). */
-static time_t newest(const char *path)
+/* Appends to b a line for path and each entry under it: its name, size,
+ * inode and modification time to the nanosecond. */
+static void list_tree(struct buf *b, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
-		return 0;
-	time_t t = st.st_mtime;
+		return;
+	buf_printf(b, "%s %lld %llu %lld.%09ld\n", path, (long long)st.st_size,
+	    (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec);
 	if (!S_ISDIR(st.st_mode))
-		return t;
+		return;
 	DIR *dir = opendir(path);
 	if (!dir)
-		return t;
+		return;
 	struct dirent *e;
 	while ((e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
 		char *child = path_join(path, e->d_name);
-		time_t c = newest(child);
-		if (c > t)
-			t = c;
+		list_tree(b, child);
 		free(child);
 	}
 	closedir(dir);
-	return t;
 }
 
-/* When the site's inputs last changed. */
-static time_t changed_at(void)
+/* A fingerprint of the site's inputs: serve rebuilds when it changes.
+ * It covers every file, not only the newest modification time: two files
+ * saved in the same clock tick, a rebuild starting between them, must
+ * not leave the second unseen. */
+static void inputs_stamp(char hex[65])
 {
 	static const char *const inputs[] = {"content", "sources", "templates"};
-	time_t t = 0;
-	for (size_t i = 0; i < 3; i++) {
-		time_t x = newest(inputs[i]);
-		if (x > t)
-			t = x;
-	}
-	return t;
+	struct buf b = {0};
+	for (size_t i = 0; i < 3; i++)
+		list_tree(&b, inputs[i]);
+	sha256_hex(b.data ? b.data : "", b.len, hex);
+	buf_free(&b);
 }
 
 static const char *mime(const char *path)
@@ -235,6 +236,10 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	 * is killed they read the end of their input and exit. */
 	struct math_pool *math = NULL;
 	bo.keep_math = &math;
+	/* The inputs' fingerprint is taken before each build: what changes
+	 * while it runs brings another one. */
+	char seen[65], now[65];
+	inputs_stamp(seen);
 	int status = site_build(&bo, d);
 	diags_print(stderr, d);
 	diags_free(d);
@@ -256,15 +261,14 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	}
 	fprintf(stderr, "folio: serving %s on http://localhost:%d/ "
 	    "(Ctrl-C stops)\n", sv.root, port);
-	time_t seen = changed_at();
 	if (status == 0)
 		sv.build++;
 	for (;;) {
 		usleep(400 * 1000);
-		time_t now = changed_at();
-		if (now <= seen)
+		inputs_stamp(now);
+		if (!strcmp(now, seen))
 			continue;
-		seen = now;
+		memcpy(seen, now, sizeof seen);
 		if (site_build(&bo, d) == 0)
 			sv.build++;
 		diags_print(stderr, d);
