@@ -8,7 +8,8 @@
  *
  * Each worker gets its requests on a socket (so that writing to a worker
  * that died gives EPIPE, with MSG_NOSIGNAL, instead of SIGPIPE) and answers
- * on a pipe.  The protocol is described in katex-worker.js.
+ * on a pipe.  The protocol is described in katex-worker.js.  Answers are
+ * read into chunks the pool keeps (answers.c) and parsed where they land.
  */
 #include "math/math.h"
 #include "math/internal.h"
@@ -123,13 +124,14 @@ static void worker_stop(struct worker *w, int force)
  * Returns 1 when complete, 0 on EOF or timeout. */
 static int hello_read(struct worker *w)
 {
+	struct buf *h = &w->hello;
 	for (;;) {
-		char *nl = w->hello.len ? memchr(w->hello.data, '\n', w->hello.len) : NULL;
-		if (nl && w->hello.data[0] == 'K')
+		char *nl = h->len ? memchr(h->data, '\n', h->len) : NULL;
+		if (nl && h->data[0] == 'K')
 			return 1;
-		if (nl && w->hello.data[0] == 'X') {
-			size_t need = strtoul(w->hello.data + 2, NULL, 10);
-			if (w->hello.len - (size_t)(nl + 1 - w->hello.data) >= need)
+		if (nl && h->data[0] == 'X') {
+			size_t need = strtoul(h->data + 2, NULL, 10);
+			if (h->len - (size_t)(nl + 1 - h->data) >= need)
 				return 1;
 		} else if (nl) {
 			return 0;
@@ -140,12 +142,12 @@ static int hello_read(struct worker *w)
 			continue;
 		if (r <= 0)
 			return 0;
-		ssize_t k = read(w->rfd, buf_room(&w->hello, 4096), 4096);
+		ssize_t k = read(w->rfd, buf_room(h, 4096), 4096);
 		if (k < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (k <= 0)
 			return 0;
-		buf_grew(&w->hello, (size_t)k);
+		buf_grew(h, (size_t)k);
 	}
 }
 
