@@ -135,4 +135,14 @@ char **site_page_objects(const struct site *s, size_t i, size_t *n);
 int site_report(const struct site *s, const struct diags *d,
     struct diags *errors);
 
+/* watch.c: folio serve's watch on the inputs (content/, sources/,
+ * templates/ under the current folder).  watch_open takes their
+ * fingerprint; watch_wait returns as soon as it differs from the last one
+ * taken (woken by inotify, with a look every few seconds besides, or
+ * every 400 ms where inotify cannot watch), and takes it anew. */
+struct watch;
+struct watch *watch_open(void);
+void watch_wait(struct watch *w);
+void watch_close(struct watch *w);
+
 #endif

@@ -1,10 +1,13 @@
 /*
  * serve.c -- folio serve: a local preview on 127.0.0.1 with libmicrohttpd.
  * It builds the site, serves the output folder, and rebuilds when a file
- * under content/, sources/ or templates/ changes; every HTML page it
- * serves carries a small script that polls /__folio/build and reloads the
- * page when the build number moves.  A failed rebuild keeps the previous
- * site (folio build's guarantee) and prints its diagnostics.
+ * under content/, sources/ or templates/ changes (watch.c); every HTML
+ * page it serves carries a small script that asks /__folio/build?after=N,
+ * N the build the page came from, and reloads the page when the answer
+ * differs.  The server holds that question until a rebuild succeeds (or
+ * HOLD_S seconds pass), so the page reloads as soon as the new site is in
+ * place.  A failed rebuild keeps the previous site (folio build's
+ * guarantee) and prints its diagnostics.
  *
  * libmicrohttpd is opened with dlopen when serve starts rather than
  * linked: linked, it brings GnuTLS and its start-up work (about 5 ms, most
@@ -14,23 +17,36 @@
 #include "internal.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "math/math.h"
 
+/* The body of the script each HTML page gets, a function of b, the build
+ * the page came from (see handle).
+ * A hidden tab lets go of its question, so that tabs left open do not
+ * hold the browser's few connections to the server; it asks again when
+ * shown, and reloads then if the site moved meanwhile. */
 static const char reload_script[] =
-    "<script>(function(){var b=null;setInterval(function(){"
-    "fetch('/__folio/build').then(function(r){return r.text()})"
-    ".then(function(t){if(b!==null&&t!==b)location.reload();b=t})"
-    ".catch(function(){})},700)})()</script>";
+    "var c=null;function ask(){if(c||document.hidden)return;"
+    "c=new AbortController();fetch('/__folio/build?after='+b,"
+    "{cache:'no-store',signal:c.signal}).then(function(r){"
+    "if(!r.ok)throw r;return r.text()}).then(function(t){c=null;"
+    "if(t!==String(b)){location.reload();return}ask()})"
+    ".catch(function(){var h=c&&c.signal.aborted;c=null;"
+    "if(!h)setTimeout(ask,1000)})}"
+    "document.addEventListener('visibilitychange',function(){"
+    "if(document.hidden&&c)c.abort();else ask()});ask()";
+
+/* How long the server holds a question about the build number. */
+#define HOLD_S 25
 
 /* The library's soname (Debian's libmicrohttpd12), and the functions
  * serve calls, typed from microhttpd.h. */
@@ -43,6 +59,7 @@ static struct mhd_api {
 	__typeof__(&MHD_add_response_header) add_header;
 	__typeof__(&MHD_queue_response) queue_response;
 	__typeof__(&MHD_destroy_response) destroy_response;
+	__typeof__(&MHD_lookup_connection_value) lookup_value;
 } mhd;
 
 static const struct {
@@ -56,6 +73,7 @@ static const struct {
 	{"MHD_add_response_header", offsetof(struct mhd_api, add_header)},
 	{"MHD_queue_response", offsetof(struct mhd_api, queue_response)},
 	{"MHD_destroy_response", offsetof(struct mhd_api, destroy_response)},
+	{"MHD_lookup_connection_value", offsetof(struct mhd_api, lookup_value)},
 };
 
 /* Opens the library and finds its functions.  Returns 0, or -1 with a
@@ -87,47 +105,42 @@ static int mhd_open(struct diags *d)
 
 struct server {
 	char *root;            /* the output folder */
-	volatile long build;   /* bumps after each successful build */
+	long build;            /* bumps after each successful build */
+	pthread_mutex_t lock;  /* guards build */
+	pthread_cond_t moved;  /* signalled when build bumps */
 };
 
-/* Appends to b a line for path and each entry under it: its name, size,
- * inode and modification time to the nanosecond. */
-static void list_tree(struct buf *b, const char *path)
+static long build_number(struct server *sv)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return;
-	buf_printf(b, "%s %lld %llu %lld.%09ld\n", path, (long long)st.st_size,
-	    (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
-	    st.st_mtim.tv_nsec);
-	if (!S_ISDIR(st.st_mode))
-		return;
-	DIR *dir = opendir(path);
-	if (!dir)
-		return;
-	struct dirent *e;
-	while ((e = readdir(dir))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *child = path_join(path, e->d_name);
-		list_tree(b, child);
-		free(child);
-	}
-	closedir(dir);
+	pthread_mutex_lock(&sv->lock);
+	long n = sv->build;
+	pthread_mutex_unlock(&sv->lock);
+	return n;
 }
 
-/* A fingerprint of the site's inputs: serve rebuilds when it changes.
- * It covers every file, not only the newest modification time: two files
- * saved in the same clock tick, a rebuild starting between them, must
- * not leave the second unseen. */
-static void inputs_stamp(char hex[65])
+static void build_bump(struct server *sv)
 {
-	static const char *const inputs[] = {"content", "sources", "templates"};
-	struct buf b = {0};
-	for (size_t i = 0; i < 3; i++)
-		list_tree(&b, inputs[i]);
-	sha256_hex(b.data ? b.data : "", b.len, hex);
-	buf_free(&b);
+	pthread_mutex_lock(&sv->lock);
+	sv->build++;
+	pthread_cond_broadcast(&sv->moved);
+	pthread_mutex_unlock(&sv->lock);
+}
+
+/* The build number once it is no longer `after`, or after HOLD_S seconds
+ * (each connection has a thread of its own, so a held one blocks no
+ * other). */
+static long build_after(struct server *sv, long after)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += HOLD_S;
+	pthread_mutex_lock(&sv->lock);
+	while (sv->build == after &&
+	    pthread_cond_timedwait(&sv->moved, &sv->lock, &until) != ETIMEDOUT)
+		;
+	long n = sv->build;
+	pthread_mutex_unlock(&sv->lock);
+	return n;
 }
 
 static const char *mime(const char *path)
@@ -169,7 +182,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return reply(c, 405, "text/plain", xstrdup("method not allowed"),
 		    18);
 	if (!strcmp(url, "/__folio/build")) {
-		char *s = xasprintf("%ld", sv->build);
+		const char *after = mhd.lookup_value(c, MHD_GET_ARGUMENT_KIND,
+		    "after");
+		char *end = NULL;
+		long n = after ? strtol(after, &end, 10) : 0;
+		n = after && *after && !*end ? build_after(sv, n) :
+		    build_number(sv);
+		char *s = xasprintf("%ld", n);
 		return reply(c, 200, "text/plain", s, strlen(s));
 	}
 	if (strstr(url, "..") || url[0] != '/')
@@ -185,6 +204,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	size_t len;
 	struct diags d = {0};
 	unsigned code = 200;
+	/* Read before the page: the page is then of this build or newer,
+	 * and a newer one only makes the script reload once more. */
+	long build = build_number(sv);
 	if (file_read(path, &data, &len, &d, "serve") != 0) {
 		free(path);
 		path = xasprintf("%s/404.html", sv->root);
@@ -203,7 +225,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		char *body = strstr(data, "</body>");
 		struct buf b = {0};
 		buf_put(&b, data, body ? (size_t)(body - data) : len);
-		buf_puts(&b, reload_script);
+		buf_printf(&b, "<script>(function(b){%s})(%ld)</script>",
+		    reload_script, build);
 		if (body)
 			buf_puts(&b, body);
 		free(data);
@@ -238,8 +261,9 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	bo.keep_math = &math;
 	/* The inputs' fingerprint is taken before each build: what changes
 	 * while it runs brings another one. */
-	char seen[65], now[65];
-	inputs_stamp(seen);
+	struct watch *watch = watch_open();
+	pthread_mutex_init(&sv.lock, NULL);
+	pthread_cond_init(&sv.moved, NULL);
 	int status = site_build(&bo, d);
 	diags_print(stderr, d);
 	diags_free(d);
@@ -249,33 +273,32 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct MHD_Daemon *daemon = mhd.start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &sv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
 	if (!daemon) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
 		    "cannot listen on port %d", port);
 		math_pool_free(math);
+		watch_close(watch);
 		free(sv.root);
 		return 2;
 	}
 	fprintf(stderr, "folio: serving %s on http://localhost:%d/ "
 	    "(Ctrl-C stops)\n", sv.root, port);
 	if (status == 0)
-		sv.build++;
+		build_bump(&sv);
 	for (;;) {
-		usleep(400 * 1000);
-		inputs_stamp(now);
-		if (!strcmp(now, seen))
-			continue;
-		memcpy(seen, now, sizeof seen);
+		watch_wait(watch);
 		if (site_build(&bo, d) == 0)
-			sv.build++;
+			build_bump(&sv);
 		diags_print(stderr, d);
 		diags_free(d);
 	}
 	mhd.stop_daemon(daemon);
 	math_pool_free(math);
+	watch_close(watch);
 	free(sv.root);
 	return 0;
 }
