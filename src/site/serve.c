@@ -3,11 +3,12 @@
  * It builds the site, serves the output folder, and rebuilds when a file
  * under content/, sources/ or templates/ changes (watch.c); every HTML
  * page it serves carries a small script that asks /__folio/build?after=N,
- * N the build the page came from, and reloads the page when the answer
- * differs.  The server holds that question until a rebuild succeeds (or
- * HOLD_S seconds pass), so the page reloads as soon as the new site is in
- * place.  A failed rebuild keeps the previous site (folio build's
- * guarantee) and prints its diagnostics.
+ * N the build the page came from.  The server holds that question until a
+ * rebuild ends (or HOLD_S seconds pass), and answers "N ok" or "N failed"
+ * and the diagnostics: the page reloads after a rebuild that succeeded,
+ * and shows the diagnostics of one that failed over itself (the previous
+ * site stays in place, folio build's guarantee), until the next one
+ * succeeds.  The diagnostics also go to standard error.
  *
  * libmicrohttpd is opened with dlopen when serve starts rather than
  * linked: linked, it brings GnuTLS and its start-up work (about 5 ms, most
@@ -30,16 +31,27 @@
 #include "math/math.h"
 
 /* The body of the script each HTML page gets, a function of b, the build
- * the page came from (see handle).
- * A hidden tab lets go of its question, so that tabs left open do not
- * hold the browser's few connections to the server; it asks again when
- * shown, and reloads then if the site moved meanwhile. */
+ * the page came from (see handle).  Its first question is answered at
+ * once, so that a page loaded after a failed rebuild shows the failure.
+ * The diagnostics go into the page as text, never as markup.  A hidden
+ * tab lets go of its question, so that tabs left open do not hold the
+ * browser's few connections to the server; it asks again when shown. */
 static const char reload_script[] =
-    "var c=null;function ask(){if(c||document.hidden)return;"
-    "c=new AbortController();fetch('/__folio/build?after='+b,"
-    "{cache:'no-store',signal:c.signal}).then(function(r){"
-    "if(!r.ok)throw r;return r.text()}).then(function(t){c=null;"
-    "if(t!==String(b)){location.reload();return}ask()})"
+    "var c=null,q='',box=null;"
+    "function show(t){if(!box){box=document.createElement('pre');"
+    "box.id='folio-build-failed';box.style.cssText='position:fixed;"
+    "left:0;right:0;bottom:0;max-height:50vh;overflow:auto;margin:0;"
+    "padding:1em;z-index:2147483647;background:#3b0a0a;color:#fde8e8;"
+    "font:13px/1.4 monospace;white-space:pre-wrap;border-top:3px solid "
+    "#e53e3e';document.body.appendChild(box)}box.textContent=t}"
+    "function ask(){if(c||document.hidden)return;c=new AbortController();"
+    "fetch('/__folio/build'+q,{cache:'no-store',signal:c.signal})"
+    ".then(function(r){if(!r.ok)throw r;return r.text()})"
+    ".then(function(t){c=null;var n=parseInt(t,10),"
+    "ok=/^\\d+ ok/.test(t);if(n!==b&&ok){location.reload();return}"
+    "if(!ok)show('folio: the rebuild failed; this page is from "
+    "the last build that succeeded.\\n\\n'+t.slice(t.indexOf('\\n')+1));"
+    "b=n;q='?after='+n;ask()})"
     ".catch(function(){var h=c&&c.signal.aborted;c=null;"
     "if(!h)setTimeout(ask,1000)})}"
     "document.addEventListener('visibilitychange',function(){"
@@ -105,8 +117,10 @@ static int mhd_open(struct diags *d)
 
 struct server {
 	char *root;            /* the output folder */
-	long build;            /* bumps after each successful build */
-	pthread_mutex_t lock;  /* guards build */
+	long build;            /* bumps after each build, failed or not */
+	char *failure;         /* the last build's diagnostics if it failed,
+	                          else NULL */
+	pthread_mutex_t lock;  /* guards build and failure */
 	pthread_cond_t moved;  /* signalled when build bumps */
 };
 
@@ -118,29 +132,45 @@ static long build_number(struct server *sv)
 	return n;
 }
 
-static void build_bump(struct server *sv)
+/* A build ended: status 0 or its diagnostics (d) as the failure. */
+static void build_ended(struct server *sv, int status, const struct diags *d)
 {
+	char *text = NULL;
+	size_t len = 0;
+	if (status != 0) {
+		FILE *f = open_memstream(&text, &len);
+		if (f) {
+			diags_print(f, d);
+			fclose(f);
+		}
+		if (!text)
+			text = xstrdup("");
+	}
 	pthread_mutex_lock(&sv->lock);
 	sv->build++;
+	free(sv->failure);
+	sv->failure = text;
 	pthread_cond_broadcast(&sv->moved);
 	pthread_mutex_unlock(&sv->lock);
 }
 
-/* The build number once it is no longer `after`, or after HOLD_S seconds
- * (each connection has a thread of its own, so a held one blocks no
- * other). */
-static long build_after(struct server *sv, long after)
+/* The answer about the build: "N ok", or "N failed" and the diagnostics
+ * on the lines after.  With after >= 0, once the build number is no longer
+ * `after`, or after HOLD_S seconds (each connection has a thread of its
+ * own, so a held one blocks no other). */
+static char *build_answer(struct server *sv, long after)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += HOLD_S;
 	pthread_mutex_lock(&sv->lock);
-	while (sv->build == after &&
+	while (after >= 0 && sv->build == after &&
 	    pthread_cond_timedwait(&sv->moved, &sv->lock, &until) != ETIMEDOUT)
 		;
-	long n = sv->build;
+	char *s = sv->failure ? xasprintf("%ld failed\n%s", sv->build,
+	    sv->failure) : xasprintf("%ld ok", sv->build);
 	pthread_mutex_unlock(&sv->lock);
-	return n;
+	return s;
 }
 
 static const char *mime(const char *path)
@@ -185,11 +215,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		const char *after = mhd.lookup_value(c, MHD_GET_ARGUMENT_KIND,
 		    "after");
 		char *end = NULL;
-		long n = after ? strtol(after, &end, 10) : 0;
-		n = after && *after && !*end ? build_after(sv, n) :
-		    build_number(sv);
-		char *s = xasprintf("%ld", n);
-		return reply(c, 200, "text/plain", s, strlen(s));
+		long n = after ? strtol(after, &end, 10) : -1;
+		char *s = build_answer(sv, after && *after && !*end ? n : -1);
+		return reply(c, 200, "text/plain; charset=utf-8", s, strlen(s));
 	}
 	if (strstr(url, "..") || url[0] != '/')
 		return reply(c, 403, "text/plain", xstrdup("forbidden"), 9);
@@ -266,6 +294,7 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	pthread_cond_init(&sv.moved, NULL);
 	int status = site_build(&bo, d);
 	diags_print(stderr, d);
+	build_ended(&sv, status, d);
 	diags_free(d);
 	/* Loopback only: a preview is not a public server. */
 	struct sockaddr_in addr = {0};
@@ -282,23 +311,23 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 		    "cannot listen on port %d", port);
 		math_pool_free(math);
 		watch_close(watch);
+		free(sv.failure);
 		free(sv.root);
 		return 2;
 	}
 	fprintf(stderr, "folio: serving %s on http://localhost:%d/ "
 	    "(Ctrl-C stops)\n", sv.root, port);
-	if (status == 0)
-		build_bump(&sv);
 	for (;;) {
 		watch_wait(watch);
-		if (site_build(&bo, d) == 0)
-			build_bump(&sv);
+		status = site_build(&bo, d);
 		diags_print(stderr, d);
+		build_ended(&sv, status, d);
 		diags_free(d);
 	}
 	mhd.stop_daemon(daemon);
 	math_pool_free(math);
 	watch_close(watch);
+	free(sv.failure);
 	free(sv.root);
 	return 0;
 }
