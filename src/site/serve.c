@@ -25,6 +25,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,20 +174,40 @@ static char *build_answer(struct server *sv, long after)
 	return s;
 }
 
+/* The type of a file by its extension, whatever its case (a camera's
+ * IMG_0001.JPG), for the files a site holds: its pages, the theme, KaTeX's
+ * fonts, the flow library's WebAssembly, and the media authors put under
+ * content/. */
 static const char *mime(const char *path)
 {
 	static const char *const types[][2] = {
-		{".html", "text/html; charset=utf-8"}, {".css", "text/css"},
-		{".js", "text/javascript"}, {".json", "application/json"},
-		{".svg", "image/svg+xml"}, {".png", "image/png"},
-		{".jpg", "image/jpeg"}, {".woff2", "font/woff2"},
-		{".woff", "font/woff"}, {".ttf", "font/ttf"},
+		{".html", "text/html; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".json", "application/json"}, {".map", "application/json"},
 		{".xml", "application/xml"}, {".wasm", "application/wasm"},
 		{".txt", "text/plain; charset=utf-8"},
+		{".md", "text/markdown; charset=utf-8"},
+		{".csv", "text/csv; charset=utf-8"},
+		{".bib", "text/plain; charset=utf-8"},
+		{".yaml", "text/plain; charset=utf-8"},
+		{".yml", "text/plain; charset=utf-8"},
+		{".svg", "image/svg+xml"}, {".png", "image/png"},
+		{".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+		{".gif", "image/gif"}, {".webp", "image/webp"},
+		{".avif", "image/avif"}, {".ico", "image/x-icon"},
+		{".pdf", "application/pdf"},
+		{".mp4", "video/mp4"}, {".webm", "video/webm"},
+		{".mp3", "audio/mpeg"}, {".ogg", "audio/ogg"},
+		{".woff2", "font/woff2"}, {".woff", "font/woff"},
+		{".ttf", "font/ttf"}, {".otf", "font/otf"},
 	};
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if (str_ends(path, types[i][0]))
-			return types[i][1];
+	const char *dot = strrchr(path, '.');
+	if (dot && !strchr(dot, '/'))
+		for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+			if (!strcasecmp(dot, types[i][0]))
+				return types[i][1];
 	return "application/octet-stream";
 }
 
