@@ -223,6 +223,22 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
 	return ret;
 }
 
+/* url (as libmicrohttpd gives it: unescaped) with a slash added, escaped
+ * again for a Location header. */
+static char *url_escape(const char *url)
+{
+	static const char keep[] = "-._~/!$&'()*+,;=:@";
+	struct buf b = {0};
+	for (const unsigned char *u = (const unsigned char *)url; *u; u++)
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+		    (*u >= '0' && *u <= '9') || (*u && strchr(keep, *u)))
+			buf_put(&b, (const char *)u, 1);
+		else
+			buf_printf(&b, "%%%02X", *u);
+	buf_puts(&b, "/");
+	return buf_detach(&b);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     const char *url, const char *method, const char *version,
     const char *upload, size_t *upload_len, void **state)
@@ -245,9 +261,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	char *path = xasprintf("%s%s%s", sv->root, url,
 	    url[strlen(url) - 1] == '/' ? "index.html" : "");
 	if (path_is_dir(path)) {
-		char *p2 = xasprintf("%s/index.html", path);
+		/* A folder asked for without its slash: its page's relative
+		 * links would resolve one level too high. */
 		free(path);
-		path = p2;
+		char *to = url_escape(url);
+		struct MHD_Response *r = mhd.create_response(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		mhd.add_header(r, "Location", to);
+		enum MHD_Result ret = mhd.queue_response(c, 301, r);
+		mhd.destroy_response(r);
+		free(to);
+		return ret;
 	}
 	char *data;
 	size_t len;
