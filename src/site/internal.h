@@ -6,6 +6,7 @@
 #define FOLIO_SITE_INTERNAL_H
 
 #include <pthread.h>
+#include <sys/types.h>
 
 #include "check/check.h"
 #include "markdown/markdown.h"
@@ -53,6 +54,19 @@ struct source *site_find_source(const struct site *s, const char *id);
 /* The ids of all pages, NULL-terminated, for "did you mean" (caller frees
  * the array only). */
 const char **site_page_ids(const struct site *s);
+
+/* A folder being walked, with the folders it is in: a walk that meets
+ * one of them again (through a symbolic link back up) must stop there.
+ * dir_visit_loop returns the visit of up (or above) that is the folder
+ * dev:ino, or NULL. */
+struct dir_visit {
+	dev_t dev;
+	ino_t ino;
+	const char *path;
+	const struct dir_visit *up;
+};
+const struct dir_visit *dir_visit_loop(const struct dir_visit *up, dev_t dev,
+    ino_t ino);
 
 /* graph.c: prerequisites, next and related pages exist; no prerequisite
  * cycle.  Returns the number of errors added. */

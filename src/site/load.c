@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <pthread.h>
 #include <errno.h>
@@ -35,12 +36,37 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects the files under dir (relative paths below rel), skipping names
- * that start with '.'.  Returns -1 with a diagnostic when dir can't be
- * read. */
-static int walk(const char *dir, const char *rel, struct names *out,
-    struct diags *d)
+const struct dir_visit *dir_visit_loop(const struct dir_visit *up, dev_t dev,
+    ino_t ino)
 {
+	for (; up; up = up->up)
+		if (up->dev == dev && up->ino == ino)
+			return up;
+	return NULL;
+}
+
+/* Collects the files under dir (relative paths below rel), skipping names
+ * that start with '.'; up are the folders dir is in.  Returns -1 with a
+ * diagnostic when dir can't be read, or leads back to a folder it is in
+ * (a symbolic link loop, which would otherwise be walked until the path
+ * is too long). */
+static int walk(const char *dir, const char *rel, const struct dir_visit *up,
+    struct names *out, struct diags *d)
+{
+	struct stat st;
+	const struct dir_visit *loop;
+	if (stat(dir, &st) != 0) {
+		diags_add(d, DIAG_ERROR, dir, 0, 0, "site",
+		    "cannot open folder: %s", strerror(errno));
+		return -1;
+	}
+	if ((loop = dir_visit_loop(up, st.st_dev, st.st_ino))) {
+		diags_add(d, DIAG_ERROR, dir, 0, 0, "site",
+		    "this folder is %s, which holds it: a symbolic link loops "
+		    "back", loop->path);
+		return -1;
+	}
+	struct dir_visit here = {st.st_dev, st.st_ino, dir, up};
 	DIR *dh = opendir(dir);
 	if (!dh) {
 		diags_add(d, DIAG_ERROR, dir, 0, 0, "site",
@@ -56,7 +82,7 @@ static int walk(const char *dir, const char *rel, struct names *out,
 		char *relpath = *rel ? path_join(rel, e->d_name)
 				     : xstrdup(e->d_name);
 		if (path_is_dir(path)) {
-			r = walk(path, relpath, out, d);
+			r = walk(path, relpath, &here, out, d);
 			free(relpath);
 		} else {
 			names_add(out, relpath);
@@ -169,7 +195,7 @@ static void load_pages(struct site *s, struct diags *d)
 		    "pass -C DIR");
 		return;
 	}
-	if (walk("content", "", &files, d) != 0)
+	if (walk("content", "", NULL, &files, d) != 0)
 		return;
 	struct loader l = {.site = s};
 	l.items = xcalloc(files.nitems + 1, sizeof *l.items);
@@ -230,7 +256,7 @@ static size_t load_sources(struct site *s, struct diags *d)
 	struct names files = {0};
 	if (!path_is_dir("sources"))
 		return 0;
-	if (walk("sources", "", &files, d) != 0)
+	if (walk("sources", "", NULL, &files, d) != 0)
 		return 1;
 	size_t errors = 0;
 	s->sources = xcalloc(files.nitems, sizeof *s->sources);

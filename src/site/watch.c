@@ -40,8 +40,11 @@ struct watch {
 };
 
 /* Appends to b a line for path and each entry under it: its name, size,
- * inode and modification time to the nanosecond. */
-static void list_tree(struct buf *b, const char *path)
+ * inode and modification time to the nanosecond.  up are the folders path
+ * is in: a folder that is one of them (a symbolic link loop, which the
+ * build reports) is not entered again. */
+static void list_tree(struct buf *b, const char *path,
+    const struct dir_visit *up)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -49,8 +52,9 @@ static void list_tree(struct buf *b, const char *path)
 	buf_printf(b, "%s %lld %llu %lld.%09ld\n", path, (long long)st.st_size,
 	    (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
 	    st.st_mtim.tv_nsec);
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(st.st_mode) || dir_visit_loop(up, st.st_dev, st.st_ino))
 		return;
+	struct dir_visit here = {st.st_dev, st.st_ino, path, up};
 	DIR *dir = opendir(path);
 	if (!dir)
 		return;
@@ -59,7 +63,7 @@ static void list_tree(struct buf *b, const char *path)
 		if (e->d_name[0] == '.')
 			continue;
 		char *child = path_join(path, e->d_name);
-		list_tree(b, child);
+		list_tree(b, child, &here);
 		free(child);
 	}
 	closedir(dir);
@@ -69,18 +73,23 @@ static void fingerprint(char hex[65])
 {
 	struct buf b = {0};
 	for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
-		list_tree(&b, inputs[i]);
+		list_tree(&b, inputs[i], NULL);
 	sha256_hex(b.data ? b.data : "", b.len, hex);
 	buf_free(&b);
 }
 
 /* Watches path and every folder under it (those that are already watched
- * keep their watch).  On failure (the limit on watches, say) inotify is
- * given up for looks every POLL_MS. */
-static void watch_tree(struct watch *w, const char *path)
+ * keep their watch), up being the folders path is in, as in list_tree.
+ * On failure (the limit on watches, say) inotify is given up for looks
+ * every POLL_MS. */
+static void watch_tree(struct watch *w, const char *path,
+    const struct dir_visit *up)
 {
-	if (w->fd < 0)
+	struct stat st;
+	if (w->fd < 0 || stat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    dir_visit_loop(up, st.st_dev, st.st_ino))
 		return;
+	struct dir_visit here = {st.st_dev, st.st_ino, path, up};
 	int wd = inotify_add_watch(w->fd, path, EVENTS);
 	if (wd < 0) {
 		if (errno == ENOTDIR || errno == ENOENT)
@@ -105,8 +114,7 @@ static void watch_tree(struct watch *w, const char *path)
 		if (e->d_name[0] == '.' || e->d_type == DT_REG)
 			continue;
 		char *child = path_join(path, e->d_name);
-		if (path_is_dir(child))
-			watch_tree(w, child);
+		watch_tree(w, child, &here);
 		free(child);
 	}
 	closedir(dir);
@@ -115,7 +123,7 @@ static void watch_tree(struct watch *w, const char *path)
 static void watch_all(struct watch *w)
 {
 	for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
-		watch_tree(w, inputs[i]);
+		watch_tree(w, inputs[i], NULL);
 }
 
 struct watch *watch_open(void)
@@ -145,7 +153,7 @@ static size_t drain(struct watch *w)
 			    e->wd >= 0 && (size_t)e->wd < w->ndirs &&
 			    w->dirs[e->wd]) {
 				char *child = path_join(w->dirs[e->wd], e->name);
-				watch_tree(w, child);
+				watch_tree(w, child, NULL);
 				free(child);
 			}
 			p += sizeof *e + e->len;
