@@ -51,7 +51,9 @@ static void read_katex(struct yw *w, yaml_node_t *n, struct site_config *c)
 			yw_error(w, v, "the definition of `%s` must be a "
 			    "string", yw_scalar(k));
 	}
-	c->macros_json = yw_to_json(w, m);
+	/* A definition is TeX, whatever YAML would make of it: `5` and
+	 * `true` are text (as numbers, they broke KaTeX itself). */
+	c->macros_json = yw_to_json_text(w, m);
 }
 
 struct site_config *site_config_load(const char *path, struct diags *d)

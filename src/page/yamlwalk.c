@@ -416,7 +416,9 @@ static int looks_numeric(const char *s)
 	return *p == '\0';
 }
 
-static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth)
+/* text: every scalar becomes a JSON string (see yw_to_json_text). */
+static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
+    int text)
 {
 	if (!n || depth > 64) {
 		buf_puts(b, "null");
@@ -433,7 +435,7 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth)
 			json_string(b, yw_is_scalar(k) ? yw_scalar(k) : "?");
 			buf_putc(b, ':');
 			to_json(w, yaml_document_get_node(&w->doc, p->value),
-			    b, depth + 1);
+			    b, depth + 1, text);
 		}
 		buf_putc(b, '}');
 	} else if (n->type == YAML_SEQUENCE_NODE) {
@@ -441,12 +443,13 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth)
 		for (size_t i = 0; i < yw_seq_len(w, n); i++) {
 			if (i)
 				buf_putc(b, ',');
-			to_json(w, yw_seq_item(w, n, i), b, depth + 1);
+			to_json(w, yw_seq_item(w, n, i), b, depth + 1, text);
 		}
 		buf_putc(b, ']');
 	} else {
 		const char *s = yw_scalar(n);
-		int plain = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		int plain = !text &&
+		    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		if (plain && (!strcmp(s, "true") || !strcmp(s, "false")))
 			buf_puts(b, s);
 		else if (plain && is_null(n))
@@ -461,7 +464,14 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth)
 char *yw_to_json(struct yw *w, yaml_node_t *n)
 {
 	struct buf b = {0};
-	to_json(w, n, &b, 0);
+	to_json(w, n, &b, 0, 0);
+	return buf_detach(&b);
+}
+
+char *yw_to_json_text(struct yw *w, yaml_node_t *n)
+{
+	struct buf b = {0};
+	to_json(w, n, &b, 0, 1);
 	return buf_detach(&b);
 }
 

@@ -79,6 +79,10 @@ const char *yw_scalar(const yaml_node_t *n);
  * strings, numbers and booleans where plain scalars look like them); the
  * caller frees. */
 char *yw_to_json(struct yw *w, yaml_node_t *n);
+/* The same with every scalar a JSON string, its text as written: for
+ * values that are text whatever they look like (a KaTeX macro `5` is the
+ * TeX "5", not a number). */
+char *yw_to_json_text(struct yw *w, yaml_node_t *n);
 
 void located_list_free(struct located_list *l);
 
