@@ -174,6 +174,28 @@ static void test_macros(void **state)
 	math_pool_free(plain);
 }
 
+/* An error of KaTeX's own that is not a ParseError (here from a macro
+ * the pool is given as a JSON number, which site.yaml no longer yields)
+ * is the item's error, said to be KaTeX's, at the formula's start. */
+static void test_internal_error(void **state)
+{
+	struct math_pool *p = pool_open(1, "{\"\\\\five\": 5}", NULL);
+	struct math_item it[] = {
+		{"x + \\five", 0, NULL, NULL, 0},
+		{"x + 1", 0, NULL, NULL, 0},
+	};
+	struct diags d = {0};
+	(void)state;
+	assert_int_equal(math_pool_render(p, it, 2, &d), 0);
+	assert_int_equal(d.nitems, 0);
+	assert_null(it[0].html);
+	assert_non_null(it[0].error);
+	assert_true(str_starts(it[0].error, "internal KaTeX error: "));
+	assert_int_equal(it[0].error_offset, 0);
+	assert_non_null(it[1].html);
+	math_pool_free(p);
+}
+
 /* Creating a pool that cannot work fails with one exact diagnostic. */
 static void expect_new_fails(const struct math_opts *o, const char *want)
 {
@@ -644,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_macros),
+		cmocka_unit_test(test_internal_error),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_big_batch),
 		cmocka_unit_test(test_answers_reused),
