@@ -84,9 +84,27 @@ static void witness_html(const struct md_witness *w, struct buf *b)
  * and every other text is escaped. */
 #define PLACEHOLDER "<!--folio:"
 
+static int inside_image(cmark_node *n)
+{
+	for (n = cmark_node_parent(n); n; n = cmark_node_parent(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+			return 1;
+	return 0;
+}
+
 static void place_math(size_t k, struct md_math *m)
 {
 	char mark[48];
+	/* In an image's description, which becomes its alt text, a formula
+	 * is its TeX: an attribute holds no markup. */
+	if (inside_image(m->node)) {
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(text, m->tex);
+		cmark_node_replace(m->node, text);
+		cmark_node_free(m->node);
+		m->node = NULL;
+		return;
+	}
 	snprintf(mark, sizeof mark, PLACEHOLDER "m:%zu-->%s", k,
 	    m->block ? "\n" : "");
 	replace_node(m->node, m->block ? CMARK_NODE_HTML_BLOCK :
