@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -310,6 +311,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	return reply(c, code, type, data, len);
 }
 
+/* A socket listening on 127.0.0.1:port (loopback only: a preview is not
+ * a public server), or -1 with a diagnostic. */
+static int listen_on(int port, struct diags *d)
+{
+	struct sockaddr_in addr = {0};
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof one) == 0 && bind(fd, (struct sockaddr *)&addr,
+	    sizeof addr) == 0 && listen(fd, 64) == 0)
+		return fd;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
+	    "cannot listen on 127.0.0.1:%d: %s%s", port, strerror(e),
+	    e == EADDRINUSE ? "; stop what holds it, or pass --port N" : "");
+	return -1;
+}
+
 int site_serve(const struct site_opts *o, int port, struct diags *d)
 {
 	struct site_opts bo = *o;
@@ -328,6 +351,14 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	struct server sv = {0};
 	sv.root = o->out ? xstrdup(o->out) : path_join(cwd, "build/site");
 	bo.out = sv.root;
+	/* The port is taken before the first build, so that a port in use
+	 * is said at once; until the server starts, after that build, the
+	 * kernel holds the browser's connections. */
+	int lfd = listen_on(port, d);
+	if (lfd < 0) {
+		free(sv.root);
+		return 2;
+	}
 	/* KaTeX's workers stay up between rebuilds (math_step.c); when serve
 	 * is killed they read the end of their input and exit. */
 	struct math_pool *math = NULL;
@@ -341,19 +372,15 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	diags_print(stderr, d);
 	build_ended(&sv, status, d);
 	diags_free(d);
-	/* Loopback only: a preview is not a public server. */
-	struct sockaddr_in addr = {0};
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)port);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct MHD_Daemon *daemon = mhd.start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &sv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
+	    MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_END);
 	if (!daemon) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
-		    "cannot listen on port %d", port);
+		    "cannot start the preview server (libmicrohttpd)");
+		close(lfd);
 		math_pool_free(math);
 		watch_close(watch);
 		free(sv.failure);
