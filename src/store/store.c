@@ -63,6 +63,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MATH_GET] = "SELECT html FROM math_cache WHERE key = ?",
 	[ST_MATH_PUT] = "INSERT OR REPLACE INTO math_cache (key, html) "
 	    "VALUES (?,?)",
+	[ST_MATH_FORGET] = "DELETE FROM math_cache WHERE key = ?",
 	[ST_RUN_GET] = "SELECT status, stdout, ms, ran_at FROM witness_runs "
 	    "WHERE key = ?",
 	[ST_RUN_PASSED] = "SELECT ms FROM witness_runs WHERE key = ? AND "
@@ -276,6 +277,15 @@ int store_math_put(struct store *s, const char *key, const char *html,
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, html ? html : "");
 	return store_step_done(s, st, "write math cache", d);
+}
+
+int store_math_forget(struct store *s, const char *key, struct diags *d)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_MATH_FORGET, d);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, key);
+	return store_step_done(s, st, "prune math cache", d);
 }
 
 int store_run_get(struct store *s, const char *key, struct store_run *run,

@@ -143,6 +143,9 @@ int store_math_keys(struct store *s, char **keys, size_t *nkeys,
 /* Stores or replaces key's html.  Returns 0, or -1 with a diagnostic. */
 int store_math_put(struct store *s, const char *key, const char *html,
     struct diags *d);
+/* Removes key's row, if any (a formula no page has any more).  Returns 0,
+ * or -1 with a diagnostic. */
+int store_math_forget(struct store *s, const char *key, struct diags *d);
 
 /* A cached witness run. */
 struct store_run {
