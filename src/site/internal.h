@@ -12,6 +12,7 @@
 #include "markdown/markdown.h"
 #include "page/page.h"
 #include "site.h"
+#include "store/store.h"
 
 struct site {
 	const struct site_opts *opts;
@@ -124,6 +125,15 @@ void site_sweep(struct site *s, const char *out);
 int site_write_extras(struct site *s, const struct render_set *rs,
     const char *out, struct diags *d);
 
+/* store_step.c: the caches keep the results of earlier builds (an older
+ * version of a page, another branch) until those no page uses outnumber
+ * both the site's own (live: the distinct keys this build uses) and
+ * 1,000; then they are removed, in the build's transaction, so that a
+ * cache holds at most about twice what the site needs.  keys are the
+ * cache's nkeys keys (store_cache_keys); used[i] tells whether key i is
+ * one of this build's. */
+void site_cache_prune(struct site *s, enum store_cache c, const char *keys,
+    const char *used, size_t nkeys, size_t live, struct diags *d);
 /* store_step.c: opens build/folio.db and starts the build's transaction
  * (site_store_open); records the content tables and commits
  * (site_store_commit), leaving the store open for the page writers, which

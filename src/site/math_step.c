@@ -157,32 +157,6 @@ void site_math_prepare(struct site *s)
 	free(kdir);
 }
 
-/* The cache keeps the formulas of earlier builds (an author going back
- * to an old version, another branch) until the formulas no page has
- * outnumber both those the site has and PRUNE_FLOOR: then they are
- * removed, in the build's transaction.  So build/folio.db holds at most
- * about twice what the site needs, and no build pays for the sweep often:
- * the cached keys are read anyway, and only a build that finds that many
- * unused ones deletes them.  used[i] tells whether cached key i is one of
- * this build's; fresh is the number of this build's formulas that were
- * not cached. */
-#define PRUNE_FLOOR 1000
-
-static void prune_cache(struct site *s, const char *keys, const char *used,
-    size_t nkeys, size_t fresh, struct diags *d)
-{
-	size_t hit = 0;
-	for (size_t i = 0; i < nkeys; i++)
-		hit += used[i] != 0;
-	size_t dead = nkeys - hit, live = hit + fresh;
-	if (dead <= PRUNE_FLOOR || dead <= live)
-		return;
-	for (size_t i = 0; i < nkeys; i++)
-		if (!used[i] && store_math_forget(s->store,
-		    keys + i * (STORE_KEY_LEN + 1), d) != 0)
-			return;
-}
-
 int site_render_math(struct site *s, struct diags *d)
 {
 	size_t total = 0;
@@ -197,7 +171,7 @@ int site_render_math(struct site *s, struct diags *d)
 	char *keys = NULL;
 	size_t nkeys = 0;
 	if (version && !s->opts->force && s->store)
-		store_math_keys(s->store, &keys, &nkeys, d);
+		store_cache_keys(s->store, STORE_MATH_CACHE, &keys, &nkeys, d);
 	struct formula *miss = xcalloc(total, sizeof *miss);
 	char *used = xcalloc(nkeys ? nkeys : 1, 1);   /* per cached key */
 	size_t n = 0;
@@ -214,11 +188,14 @@ int site_render_math(struct site *s, struct diags *d)
 			miss[n++] = (struct formula){.m = m, .page = i};
 		}
 	int r = n ? typeset(s, miss, n, kdir, d) : 0;
-	size_t fresh = 0;       /* typeset sorted the misses by key */
+	size_t live = 0;        /* typeset sorted the misses by key */
 	for (size_t i = 0; i < n; i++)
-		fresh += !i || strcmp(miss[i].m->key, miss[i - 1].m->key);
+		live += !i || strcmp(miss[i].m->key, miss[i - 1].m->key);
+	for (size_t i = 0; i < nkeys; i++)
+		live += used[i] != 0;
 	if (r == 0)
-		prune_cache(s, keys, used, nkeys, fresh, d);
+		site_cache_prune(s, STORE_MATH_CACHE, keys, used, nkeys, live,
+		    d);
 	free(used);
 	free(keys);
 	free(miss);

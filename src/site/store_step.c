@@ -92,3 +92,21 @@ int site_store_commit(struct site *s, struct diags *d)
 		store_rollback(s->store);
 	return r;
 }
+
+/* A build that finds this many unused rows, and more than it uses,
+ * removes them (see internal.h). */
+#define PRUNE_FLOOR 1000
+
+void site_cache_prune(struct site *s, enum store_cache c, const char *keys,
+    const char *used, size_t nkeys, size_t live, struct diags *d)
+{
+	size_t dead = 0;
+	for (size_t i = 0; i < nkeys; i++)
+		dead += !used[i];
+	if (!s->store || dead <= PRUNE_FLOOR || dead <= live)
+		return;
+	for (size_t i = 0; i < nkeys; i++)
+		if (!used[i] && store_cache_forget(s->store, c,
+		    keys + i * (STORE_KEY_LEN + 1), d) != 0)
+			return;
+}

@@ -99,6 +99,41 @@ void site_witness_keys(const struct site *s, struct md_doc *doc)
 	}
 }
 
+static int cmp_hash(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Runs in the cache that no witness of the site has any more leave it
+ * once they outnumber the site's (site_cache_prune). */
+static void prune_runs(struct site *s, size_t total, struct diags *d)
+{
+	const char **mine = xcalloc(total, sizeof *mine);
+	size_t n = 0, live = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t k = 0; k < s->docs[i]->nwitnesses; k++)
+			mine[n++] = s->docs[i]->witnesses[k].hash;
+	qsort(mine, n, sizeof *mine, cmp_hash);
+	for (size_t i = 0; i < n; i++)
+		live += !i || strcmp(mine[i], mine[i - 1]);
+	char *keys = NULL;
+	size_t nkeys = 0;
+	if (store_cache_keys(s->store, STORE_WITNESS_RUNS, &keys, &nkeys,
+	    d) == 0 && nkeys) {
+		char *used = xcalloc(nkeys, 1);
+		for (size_t i = 0; i < nkeys; i++) {
+			const char *key = keys + i * (STORE_KEY_LEN + 1);
+			used[i] = bsearch(&key, mine, n, sizeof *mine,
+			    cmp_hash) != NULL;
+		}
+		site_cache_prune(s, STORE_WITNESS_RUNS, keys, used, nkeys,
+		    live, d);
+		free(used);
+	}
+	free(keys);
+	free(mine);
+}
+
 int site_run_witnesses(struct site *s, struct diags *d)
 {
 	size_t total = 0;
@@ -175,6 +210,8 @@ int site_run_witnesses(struct site *s, struct diags *d)
 			    w->line, "pass", w->ms, 1, NULL);
 			free(name);
 		}
+	if (r == 0 && s->store && !s->opts->force)
+		prune_runs(s, total, d);
 	free(items);
 	free(owners);
 	free(include);

@@ -64,6 +64,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MATH_PUT] = "INSERT OR REPLACE INTO math_cache (key, html) "
 	    "VALUES (?,?)",
 	[ST_MATH_FORGET] = "DELETE FROM math_cache WHERE key = ?",
+	[ST_RUN_FORGET] = "DELETE FROM witness_runs WHERE key = ?",
 	[ST_RUN_GET] = "SELECT status, stdout, ms, ran_at FROM witness_runs "
 	    "WHERE key = ?",
 	[ST_RUN_PASSED] = "SELECT ms FROM witness_runs WHERE key = ? AND "
@@ -235,15 +236,19 @@ int store_math_get(struct store *s, const char *key, char **html,
 	return -1;
 }
 
-int store_math_keys(struct store *s, char **keys, size_t *nkeys,
-    struct diags *d)
+int store_cache_keys(struct store *s, enum store_cache c, char **keys,
+    size_t *nkeys, struct diags *d)
 {
+	const char *what = c == STORE_MATH_CACHE ? "read math cache" :
+	    "read witness runs";
 	*keys = NULL;
 	*nkeys = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT key FROM math_cache ORDER BY key",
+	if (sqlite3_prepare_v2(s->db, c == STORE_MATH_CACHE ?
+	    "SELECT key FROM math_cache ORDER BY key" :
+	    "SELECT key FROM witness_runs ORDER BY key",
 	    -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "read math cache", d);
+		return store_fail(s, what, d);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -263,7 +268,7 @@ int store_math_keys(struct store *s, char **keys, size_t *nkeys,
 		free(*keys);
 		*keys = NULL;
 		*nkeys = 0;
-		return store_fail(s, "read math cache", d);
+		return store_fail(s, what, d);
 	}
 	return 0;
 }
@@ -279,13 +284,16 @@ int store_math_put(struct store *s, const char *key, const char *html,
 	return store_step_done(s, st, "write math cache", d);
 }
 
-int store_math_forget(struct store *s, const char *key, struct diags *d)
+int store_cache_forget(struct store *s, enum store_cache c, const char *key,
+    struct diags *d)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_MATH_FORGET, d);
+	sqlite3_stmt *st = store_stmt(s, c == STORE_MATH_CACHE ?
+	    ST_MATH_FORGET : ST_RUN_FORGET, d);
 	if (!st)
 		return -1;
 	store_bind_text(st, 1, key);
-	return store_step_done(s, st, "prune math cache", d);
+	return store_step_done(s, st, c == STORE_MATH_CACHE ?
+	    "prune math cache" : "prune witness runs", d);
 }
 
 int store_run_get(struct store *s, const char *key, struct store_run *run,

@@ -134,18 +134,24 @@ int store_math_get(struct store *s, const char *key, char **html,
 /* The length of a cache key: 64 hex digits of SHA-256. */
 #define STORE_KEY_LEN 64
 
-/* Every key of math_cache, sorted (strcmp order), so that a build can
- * tell which formulas it must typeset with one query.  Sets *keys to
- * *nkeys keys packed one after another, each STORE_KEY_LEN characters and
- * a NUL (the caller frees *keys).  Returns 0, or -1 with a diagnostic. */
-int store_math_keys(struct store *s, char **keys, size_t *nkeys,
-    struct diags *d);
 /* Stores or replaces key's html.  Returns 0, or -1 with a diagnostic. */
 int store_math_put(struct store *s, const char *key, const char *html,
     struct diags *d);
-/* Removes key's row, if any (a formula no page has any more).  Returns 0,
- * or -1 with a diagnostic. */
-int store_math_forget(struct store *s, const char *key, struct diags *d);
+
+/* The two caches, for what both have. */
+enum store_cache { STORE_MATH_CACHE, STORE_WITNESS_RUNS };
+
+/* Every key of cache c, sorted (strcmp order), so that a build can tell
+ * which formulas it must typeset with one query, and which cached rows no
+ * page uses any more.  Sets *keys to *nkeys keys packed one after
+ * another, each STORE_KEY_LEN characters and a NUL (the caller frees
+ * *keys).  Returns 0, or -1 with a diagnostic. */
+int store_cache_keys(struct store *s, enum store_cache c, char **keys,
+    size_t *nkeys, struct diags *d);
+/* Removes key's row from cache c, if any (a formula or witness no page
+ * has any more).  Returns 0, or -1 with a diagnostic. */
+int store_cache_forget(struct store *s, enum store_cache c, const char *key,
+    struct diags *d);
 
 /* A cached witness run. */
 struct store_run {

@@ -765,10 +765,31 @@ static void test_caches_persist(void **state)
 	assert_int_equal(store_math_put(s, k2, "2", &d), 0);
 	char *keys = NULL;
 	size_t nkeys = 0;
-	assert_int_equal(store_math_keys(s, &keys, &nkeys, &d), 0);
+	assert_int_equal(store_cache_keys(s, STORE_MATH_CACHE, &keys, &nkeys,
+	    &d), 0);
 	assert_int_equal(nkeys, 2);
 	assert_string_equal(keys, k2);
 	assert_string_equal(keys + STORE_KEY_LEN + 1, k1);
+	free(keys);
+	/* Forgetting a key removes its row from that cache only. */
+	struct store_run kept = {"pass", "out", 1.0, NULL};
+	assert_int_equal(store_run_put(s, k1, &kept, &d), 0);
+	assert_int_equal(store_cache_forget(s, STORE_MATH_CACHE, k1, &d), 0);
+	assert_int_equal(store_cache_forget(s, STORE_MATH_CACHE, k1, &d), 0);
+	assert_int_equal(store_cache_keys(s, STORE_MATH_CACHE, &keys, &nkeys,
+	    &d), 0);
+	assert_int_equal(nkeys, 1);
+	assert_string_equal(keys, k2);
+	free(keys);
+	assert_int_equal(store_cache_keys(s, STORE_WITNESS_RUNS, &keys, &nkeys,
+	    &d), 0);
+	assert_int_equal(nkeys, 1);
+	assert_string_equal(keys, k1);
+	free(keys);
+	assert_int_equal(store_cache_forget(s, STORE_WITNESS_RUNS, k1, &d), 0);
+	assert_int_equal(store_cache_keys(s, STORE_WITNESS_RUNS, &keys, &nkeys,
+	    &d), 0);
+	assert_int_equal(nkeys, 0);
 	free(keys);
 	store_run_clear(&run);
 	store_run_clear(NULL);
