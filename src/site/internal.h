@@ -131,7 +131,9 @@ int site_write_extras(struct site *s, const struct render_set *rs,
  * 1,000; then they are removed, in the build's transaction, so that a
  * cache holds at most about twice what the site needs.  keys are the
  * cache's nkeys keys (store_cache_keys); used[i] tells whether key i is
- * one of this build's. */
+ * one of this build's.  site_cache_overgrown says whether a cache of
+ * nrows rows may hold that many unused ones, to spare reading its keys. */
+int site_cache_overgrown(size_t nrows, size_t live);
 void site_cache_prune(struct site *s, enum store_cache c, const char *keys,
     const char *used, size_t nkeys, size_t live, struct diags *d);
 /* store_step.c: opens build/folio.db and starts the build's transaction

@@ -97,6 +97,11 @@ int site_store_commit(struct site *s, struct diags *d)
  * removes them (see internal.h). */
 #define PRUNE_FLOOR 1000
 
+int site_cache_overgrown(size_t nrows, size_t live)
+{
+	return nrows > live + PRUNE_FLOOR && nrows > 2 * live;
+}
+
 void site_cache_prune(struct site *s, enum store_cache c, const char *keys,
     const char *used, size_t nkeys, size_t live, struct diags *d)
 {

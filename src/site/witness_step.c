@@ -105,9 +105,17 @@ static int cmp_hash(const void *a, const void *b)
 }
 
 /* Runs in the cache that no witness of the site has any more leave it
- * once they outnumber the site's (site_cache_prune). */
+ * once they outnumber the site's (site_cache_prune).  The rows are
+ * counted first, and the keys read and sorted only when there are more
+ * than the floor: doing that every time made the witness step of a warm
+ * check of 500 witnesses 0.35 ms slower (medians of 30, by hand), and
+ * counting first leaves it about 0.1 ms slower. */
 static void prune_runs(struct site *s, size_t total, struct diags *d)
 {
+	size_t nrows = 0;
+	if (store_cache_count(s->store, STORE_WITNESS_RUNS, &nrows, d) != 0 ||
+	    !site_cache_overgrown(nrows, 0))
+		return;
 	const char **mine = xcalloc(total, sizeof *mine);
 	size_t n = 0, live = 0;
 	for (size_t i = 0; i < s->npages; i++)
@@ -118,7 +126,8 @@ static void prune_runs(struct site *s, size_t total, struct diags *d)
 		live += !i || strcmp(mine[i], mine[i - 1]);
 	char *keys = NULL;
 	size_t nkeys = 0;
-	if (store_cache_keys(s->store, STORE_WITNESS_RUNS, &keys, &nkeys,
+	if (site_cache_overgrown(nrows, live) &&
+	    store_cache_keys(s->store, STORE_WITNESS_RUNS, &keys, &nkeys,
 	    d) == 0 && nkeys) {
 		char *used = xcalloc(nkeys, 1);
 		for (size_t i = 0; i < nkeys; i++) {

@@ -284,6 +284,22 @@ int store_math_put(struct store *s, const char *key, const char *html,
 	return store_step_done(s, st, "write math cache", d);
 }
 
+int store_cache_count(struct store *s, enum store_cache c, size_t *n,
+    struct diags *d)
+{
+	sqlite3_stmt *st;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, c == STORE_MATH_CACHE ?
+	    "SELECT count(*) FROM math_cache" :
+	    "SELECT count(*) FROM witness_runs", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "count cache rows", d);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "count cache rows", d);
+}
+
 int store_cache_forget(struct store *s, enum store_cache c, const char *key,
     struct diags *d)
 {

@@ -148,6 +148,10 @@ enum store_cache { STORE_MATH_CACHE, STORE_WITNESS_RUNS };
  * *keys).  Returns 0, or -1 with a diagnostic. */
 int store_cache_keys(struct store *s, enum store_cache c, char **keys,
     size_t *nkeys, struct diags *d);
+/* The number of rows in cache c, into *n.  Returns 0, or -1 with a
+ * diagnostic. */
+int store_cache_count(struct store *s, enum store_cache c, size_t *n,
+    struct diags *d);
 /* Removes key's row from cache c, if any (a formula or witness no page
  * has any more).  Returns 0, or -1 with a diagnostic. */
 int store_cache_forget(struct store *s, enum store_cache c, const char *key,
