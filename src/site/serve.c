@@ -212,16 +212,75 @@ static const char *mime(const char *path)
 	return "application/octet-stream";
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
-    const char *type, void *data, size_t len)
+/* Queues data (len bytes, freed by libmicrohttpd; none when NULL) as the
+ * answer with status code.  A file's answer says that ranges of it may be
+ * asked for (ranged), and which range it is (content_range, or NULL). */
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned code,
+    const char *type, void *data, size_t len, int ranged,
+    const char *content_range)
 {
-	struct MHD_Response *r = mhd.create_response(len, data,
-	    MHD_RESPMEM_MUST_FREE);
-	mhd.add_header(r, "Content-Type", type);
+	struct MHD_Response *r = mhd.create_response(data ? len : 0, data,
+	    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (type)
+		mhd.add_header(r, "Content-Type", type);
 	mhd.add_header(r, "Cache-Control", "no-store");
+	if (ranged)
+		mhd.add_header(r, "Accept-Ranges", "bytes");
+	if (content_range)
+		mhd.add_header(r, "Content-Range", content_range);
 	enum MHD_Result ret = mhd.queue_response(c, code, r);
 	mhd.destroy_response(r);
 	return ret;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
+    const char *type, void *data, size_t len)
+{
+	return respond(c, code, type, data, len, 0, NULL);
+}
+
+/* A file's bytes, or the one range of them the request asks for (a video
+ * being seeked, a PDF viewer reading pages): 206 with that range, 416
+ * when it starts beyond the file.  A request for several ranges, or a
+ * Range header that is not one, gets the whole file, as HTTP allows. */
+static enum MHD_Result reply_file(struct MHD_Connection *c, const char *type,
+    char *data, size_t len)
+{
+	const char *range = mhd.lookup_value(c, MHD_HEADER_KIND, "Range");
+	unsigned long long first, last;
+	char *end, cr[80];
+	if (!range || strncmp(range, "bytes=", 6) || strchr(range, ','))
+		return respond(c, 200, type, data, len, 1, NULL);
+	const char *spec = range + 6;
+	int ok;
+	if (*spec == '-') {                      /* the last N bytes */
+		unsigned long long n = strtoull(spec + 1, &end, 10);
+		ok = end != spec + 1 && !*end && n > 0;
+		first = n >= len ? 0 : len - n;
+		last = len ? len - 1 : 0;
+	} else {
+		first = strtoull(spec, &end, 10);
+		ok = end != spec && *end == '-';
+		if (ok && end[1]) {
+			last = strtoull(end + 1, &end, 10);
+			ok = !*end && last >= first;
+		} else {
+			last = ULLONG_MAX;   /* to the end */
+		}
+		if (last >= len)
+			last = len ? len - 1 : 0;
+	}
+	if (!ok)
+		return respond(c, 200, type, data, len, 1, NULL);
+	if (first >= len) {
+		free(data);
+		snprintf(cr, sizeof cr, "bytes */%zu", len);
+		return respond(c, 416, NULL, NULL, 0, 1, cr);
+	}
+	size_t n = (size_t)(last - first + 1);
+	memmove(data, data + first, n);
+	snprintf(cr, sizeof cr, "bytes %llu-%llu/%zu", first, last, len);
+	return respond(c, 206, type, data, n, 1, cr);
 }
 
 /* url (as libmicrohttpd gives it: unescaped) with a slash added, escaped
@@ -307,7 +366,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		len = b.len;
 		data = buf_detach(&b);
 	}
+	int page = str_ends(path, ".html");
 	free(path);
+	if (code == 200 && !page)
+		return reply_file(c, type, data, len);
 	return reply(c, code, type, data, len);
 }
 
