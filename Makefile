@@ -8,6 +8,7 @@
 # bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm (the flow
 # library as WebAssembly, checked against the native bits),
 # flow-train-check (training on the toy sets reaches the true entropy),
+# browser (folio serve's live reload in Chromium),
 # asan (unit tests and fixtures under the sanitizers).
 #
 # Each folder of src/ is one stage; every .c file in src/*/ goes into
@@ -26,6 +27,9 @@ BUILD   ?= build
 DEB_PACKAGES = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libyaml-dev libsqlite3-dev libjansson-dev libssl-dev \
 	libmicrohttpd-dev libcmocka-dev libtcc-dev tcc sqlite3 clang lld
+# What only the tests need: Chromium for the browser tests (driven by
+# playwright-core, from package.json).  `make test` installs them too.
+TEST_DEB_PACKAGES = chromium
 PKGS = libcmark-gfm yaml-0.1 sqlite3 jansson libcrypto
 # libmicrohttpd: its header only; folio serve opens the library with dlopen
 # (src/site/serve.c says why).
@@ -60,7 +64,7 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all site test check bench serve install clean deps unit fixtures \
+.PHONY: all site test check bench serve install clean deps unit fixtures browser \
 	conformance asan wasm
 
 all: $(BUILD)/folio
@@ -92,16 +96,16 @@ site:
 	$(BUILD)/folio build
 
 test:
-	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory deps DEB_EXTRA="$(TEST_DEB_PACKAGES)"
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit fixtures check
+	@$(MAKE) --no-print-directory unit fixtures browser check
 	@$(MAKE) --no-print-directory wasm flow-train-check
 	@$(MAKE) --no-print-directory asan
 
 # ---- deps: install what is missing (Debian packages, then npm ci)
 
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@missing=""; for p in $(DEB_PACKAGES) $(DEB_EXTRA); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 			grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -128,6 +132,10 @@ unit: $(UNIT_BINS)
 
 fixtures: $(BUILD)/folio
 	@sh tests/run-fixtures.sh $(BUILD)/folio
+
+# Browser tests: folio serve's live reload in Chromium.
+browser: $(BUILD)/folio
+	@node tests/browser/serve-live.js $(BUILD)/folio
 
 check: $(BUILD)/folio
 	$(BUILD)/folio check --strict
