@@ -59,6 +59,12 @@ static const char reload_script[] =
     "document.addEventListener('visibilitychange',function(){"
     "if(document.hidden&&c)c.abort();else ask()});ask()";
 
+/* What a page is when there is no site to serve it from. */
+static const char no_site_page[] =
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Not found</title></head>\n<body><p>Nothing here: no build "
+    "has succeeded yet, or this page does not exist.</p></body></html>\n";
+
 /* How long the server holds a question about the build number. */
 #define HOLD_S 25
 
@@ -346,10 +352,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		diags_free(&d);
 		code = 404;
 		if (file_read(path, &data, &len, &d, "serve") != 0) {
-			data = xstrdup("not found");
-			len = 9;
-			free(path);
-			path = xstrdup("x.txt");
+			/* No site yet (its first build failed): a page that
+			 * still carries the script, so that it shows why and
+			 * reloads once a build succeeds. */
+			data = xstrdup(no_site_page);
+			len = strlen(data);
 		}
 	}
 	diags_free(&d);
