@@ -63,8 +63,9 @@ async function serveStarted(err) {
       'difficulty: 2\n"<img src=x onerror=alert(1)>": red\n'));
   await page.waitForSelector('#folio-build-failed', {timeout: 20000});
   const panel = await page.textContent('#folio-build-failed');
-  const want = 'folio: the rebuild failed; this page is from the last ' +
-    'build that succeeded.\n\ncontent/t/a.md:7:1: error: page: unknown key ' +
+  const want = 'folio: the build failed; what you see is from the last ' +
+    'build that succeeded, if any.\n\ncontent/t/a.md:7:1: error: page: ' +
+    'unknown key ' +
     '`<img src=x onerror=alert(1)>` in front matter\n';
   if (panel !== want) fail(`panel: ${JSON.stringify(panel)}`);
   if (await page.$$eval('#folio-build-failed *', (l) => l.length))
