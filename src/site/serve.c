@@ -220,10 +220,11 @@ static const char *mime(const char *path)
 
 /* Queues data (len bytes, freed by libmicrohttpd; none when NULL) as the
  * answer with status code.  A file's answer says that ranges of it may be
- * asked for (ranged), and which range it is (content_range, or NULL). */
+ * asked for (ranged); header and value, when header is not NULL, are one
+ * more (the range answered, where a redirect goes). */
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned code,
     const char *type, void *data, size_t len, int ranged,
-    const char *content_range)
+    const char *header, const char *value)
 {
 	struct MHD_Response *r = mhd.create_response(data ? len : 0, data,
 	    data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -232,8 +233,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned code,
 	mhd.add_header(r, "Cache-Control", "no-store");
 	if (ranged)
 		mhd.add_header(r, "Accept-Ranges", "bytes");
-	if (content_range)
-		mhd.add_header(r, "Content-Range", content_range);
+	if (header)
+		mhd.add_header(r, header, value);
 	enum MHD_Result ret = mhd.queue_response(c, code, r);
 	mhd.destroy_response(r);
 	return ret;
@@ -242,7 +243,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned code,
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code,
     const char *type, void *data, size_t len)
 {
-	return respond(c, code, type, data, len, 0, NULL);
+	return respond(c, code, type, data, len, 0, NULL, NULL);
 }
 
 /* A file's bytes, or the one range of them the request asks for (a video
@@ -256,7 +257,7 @@ static enum MHD_Result reply_file(struct MHD_Connection *c, const char *type,
 	unsigned long long first, last;
 	char *end, cr[80];
 	if (!range || strncmp(range, "bytes=", 6) || strchr(range, ','))
-		return respond(c, 200, type, data, len, 1, NULL);
+		return respond(c, 200, type, data, len, 1, NULL, NULL);
 	const char *spec = range + 6;
 	int ok;
 	if (*spec == '-') {                      /* the last N bytes */
@@ -277,16 +278,16 @@ static enum MHD_Result reply_file(struct MHD_Connection *c, const char *type,
 			last = len ? len - 1 : 0;
 	}
 	if (!ok)
-		return respond(c, 200, type, data, len, 1, NULL);
+		return respond(c, 200, type, data, len, 1, NULL, NULL);
 	if (first >= len) {
 		free(data);
 		snprintf(cr, sizeof cr, "bytes */%zu", len);
-		return respond(c, 416, NULL, NULL, 0, 1, cr);
+		return respond(c, 416, NULL, NULL, 0, 1, "Content-Range", cr);
 	}
 	size_t n = (size_t)(last - first + 1);
 	memmove(data, data + first, n);
 	snprintf(cr, sizeof cr, "bytes %llu-%llu/%zu", first, last, len);
-	return respond(c, 206, type, data, n, 1, cr);
+	return respond(c, 206, type, data, n, 1, "Content-Range", cr);
 }
 
 /* url (as libmicrohttpd gives it: unescaped) with a slash added, escaped
@@ -331,11 +332,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		 * links would resolve one level too high. */
 		free(path);
 		char *to = url_escape(url);
-		struct MHD_Response *r = mhd.create_response(0, NULL,
-		    MHD_RESPMEM_PERSISTENT);
-		mhd.add_header(r, "Location", to);
-		enum MHD_Result ret = mhd.queue_response(c, 301, r);
-		mhd.destroy_response(r);
+		enum MHD_Result ret = respond(c, 301, NULL, NULL, 0, 0,
+		    "Location", to);
 		free(to);
 		return ret;
 	}
