@@ -107,25 +107,106 @@ try {
 }
 writeAll(Buffer.from('K ' + katex.version + '\n', 'latin1'));
 
+// Commands KaTeX renders only when trusted (links, images, HTML
+// attributes).  With trust off it does not throw for them: it quietly
+// shows the command's name in red.  folio turns that into an error, since
+// a formula that does not typeset as written is a TeX error to the author.
+// The trust callback sees every such command, also one a macro produced.
+// KaTeX refuses a URL with a strange scheme before it asks, so a formula
+// that names such a command and shows KaTeX's error colour (#cc0000, the
+// default errorColor) is refused too; the name also gives the place.
+const UNTRUSTED = /\\(?:href|url|includegraphics|html(?:Class|Id|Style|Data))(?![A-Za-z])/;
+let untrusted = null;
+function refuseTrust(context) {
+  if (untrusted === null) untrusted = context.command;
+  return false;
+}
+
+// The quote of the input that KaTeX puts at the end of a ParseError's
+// message (see its ParseError constructor): the place, then up to 15
+// units either side of the offending text, which is underlined.
+function quote(input, start, end) {
+  const at = start === input.length ? ' at end of input: ' :
+      ' at position ' + (start + 1) + ': ';
+  const left = start > 15 ? '\u2026' + input.slice(start - 15, start) :
+      input.slice(0, start);
+  const right = end + 15 < input.length ?
+      input.slice(end, end + 15) + '\u2026' : input.slice(end);
+  return at + left + input.slice(start, end).replace(/[^]/g, '$&\u0332') +
+      right;
+}
+
+// Where in the formula (in UTF-16 units) a ParseError points, and what to
+// add to its message.  ParseError.position counts in the text the error
+// was found in: the formula, or the definition of a site macro the
+// formula used (a macro's arguments and macros the formula defines keep
+// their places in the formula).  KaTeX does not say which, but its
+// message quotes that text, so the quote decides.  An error inside a site
+// macro is reported where the formula uses the macro, naming it.
+function blame(e, tex) {
+  if (!(e instanceof katex.ParseError) || typeof e.position !== 'number')
+    return {at: 0, note: ''};
+  const end = e.position + (e.length || 0);
+  if (e.message.endsWith(quote(tex, e.position, end)))
+    return {at: e.position, note: ''};
+  const site = siteMacro(tex, (body) =>
+      e.message.endsWith(quote(body, e.position, end)));
+  return site || {at: 0, note: ''};
+}
+
+// The first site macro whose definition passes the test and which the
+// formula names: where the formula names it, and a note naming it.
+function siteMacro(tex, test) {
+  for (const name of Object.keys(macros)) {
+    const body = macros[name];
+    if (typeof body !== 'string' || !test(body))
+      continue;
+    const use = new RegExp(name.replace(/[^A-Za-z0-9]/g, '\\$&') +
+        (/[A-Za-z]$/.test(name) ? '(?![A-Za-z])' : ''));
+    const m = use.exec(tex);
+    if (m)
+      return {at: m.index, note: ' (in the definition of ' + name +
+          ' in site.yaml)'};
+  }
+  return null;
+}
+
 function render(id, display, tex) {
+  untrusted = null;
   try {
     const html = katex.renderToString(tex, {
       displayMode: display,
       output: 'htmlAndMathml',
       throwOnError: true,
       strict: 'ignore',
-      trust: false,
+      trust: refuseTrust,
       macros: Object.assign({}, macros),
     });
+    let command = untrusted;
+    const named = UNTRUSTED.exec(tex);
+    if (command === null && named && html.includes('color:#cc0000'))
+      command = named[0];            // refused before KaTeX asked
+    if (command !== null) {
+      const site = named && named[0] === command ? null :
+          siteMacro(tex, (body) => body.includes(command));
+      const at = site ? site.at : named && named[0] === command ?
+          named.index : 0;
+      emit('E ' + id + ' ' + Buffer.byteLength(tex.slice(0, at), 'utf8'),
+          command + ' is not allowed in formulas: folio typesets them ' +
+          'with KaTeX\'s trust option off, so without links, images or ' +
+          'HTML' +
+          (site ? site.note : ''));
+      return;
+    }
     emit('O ' + id, html);
   } catch (e) {
     let msg = String(e && (e.rawMessage || e.message) || e);
-    let pos = 0;
-    if (e instanceof katex.ParseError && typeof e.position === 'number')
-      pos = Buffer.byteLength(tex.slice(0, e.position), 'utf8');
-    else if (!(e instanceof katex.ParseError))
+    if (!(e instanceof katex.ParseError))
       msg = 'internal KaTeX error: ' + msg;
-    emit('E ' + id + ' ' + pos, msg.split('\n')[0]);
+    const where = blame(e, tex);
+    emit('E ' + id + ' ' +
+        Buffer.byteLength(tex.slice(0, where.at), 'utf8'),
+        msg.split('\n')[0] + where.note);
   }
 }
 

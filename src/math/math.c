@@ -19,7 +19,10 @@ void math_cache_key(const char *tex, int display, const char *macros_json,
     const char *katex_version, char hex[65])
 {
 	struct buf b = {0};
-	buf_puts(&b, "folio-math-1\n");
+	/* The tag changes whenever katex-worker.js answers differently for
+	 * the same TeX (2: formulas using commands that need KaTeX's trust
+	 * became errors), so that older cached answers are not reused. */
+	buf_puts(&b, "folio-math-2\n");
 	put_field(&b, katex_version);
 	put_field(&b, display ? "display" : "inline");
 	put_field(&b, macros_json);
