@@ -291,13 +291,16 @@ static enum MHD_Result reply_file(struct MHD_Connection *c, const char *type,
 }
 
 /* url (as libmicrohttpd gives it: unescaped) with a slash added, escaped
- * again for a Location header. */
+ * again for a Location header.  Runs of slashes become one: "//t/a"
+ * must not become "//t/a/", which a browser reads as host "t". */
 static char *url_escape(const char *url)
 {
 	static const char keep[] = "-._~/!$&'()*+,;=:@";
 	struct buf b = {0};
 	for (const unsigned char *u = (const unsigned char *)url; *u; u++)
-		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+		if (*u == '/' && u[1] == '/')
+			continue;
+		else if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
 		    (*u >= '0' && *u <= '9') || (*u && strchr(keep, *u)))
 			buf_put(&b, (const char *)u, 1);
 		else
