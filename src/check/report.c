@@ -175,46 +175,15 @@ char *report_summary(const struct diags *d, const struct report *r)
 
 /* ---- escaping */
 
-/* The length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes
- * at s are not one (bad lead byte, truncated, overlong, surrogate, beyond
- * U+10FFFF).  s is NUL-terminated. */
-static int utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	int n;
-	unsigned cp;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return n;
-}
-
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";   /* U+FFFD */
 
 /* GitHub workflow command: data escapes % CR LF; a property value also
- * : and ,. */
-static void gh_escape(struct buf *b, const char *s, int property)
+ * : and ,.  The text is made safe for the log first (buf_put_terminal). */
+static void gh_escape(struct buf *b, const char *text, int property)
 {
-	for (; *s; s++) {
+	struct buf safe = {0};
+	buf_put_terminal(&safe, text);
+	for (const char *s = safe.data ? safe.data : ""; *s; s++) {
 		switch (*s) {
 		case '%': buf_puts(b, "%25"); break;
 		case '\r': buf_puts(b, "%0D"); break;
@@ -228,6 +197,7 @@ static void gh_escape(struct buf *b, const char *s, int property)
 		default: buf_putc(b, *s); break;
 		}
 	}
+	buf_free(&safe);
 }
 
 static void json_string(struct buf *b, const char *s)
@@ -239,7 +209,7 @@ static void json_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		int n = utf8_len(p);
+		int n = utf8_char_len((const char *)p);
 		if (n == 0) {
 			buf_puts(b, "\\ufffd");
 			p++;
@@ -269,7 +239,7 @@ static void xml_escape(struct buf *b, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		int n = utf8_len(p);
+		int n = utf8_char_len((const char *)p);
 		if (n == 0) {
 			buf_puts(b, REPLACEMENT);
 			p++;
@@ -313,10 +283,10 @@ static void write_text(struct buf *b, const struct diags *d,
 {
 	for (size_t i = 0; i < d->nitems; i++) {
 		char *s = diag_format(&d->items[i]);
-		buf_printf(b, "%s\n", s);
+		char *detail = diag_detail_format(&d->items[i]);
+		buf_printf(b, "%s\n%s", s, detail ? detail : "");
 		free(s);
-		if (d->items[i].detail)
-			buf_puts(b, d->items[i].detail);
+		free(detail);
 	}
 	char *s = report_summary(d, r);
 	buf_printf(b, "%s\n", s);

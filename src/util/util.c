@@ -259,7 +259,7 @@ char *diag_format(const struct diag *g)
 {
 	struct buf b = {0};
 	if (g->path) {
-		buf_puts(&b, g->path);
+		buf_put_terminal(&b, g->path);
 		if (g->line > 0) {
 			buf_printf(&b, ":%d", g->line);
 			if (g->col > 0)
@@ -269,8 +269,16 @@ char *diag_format(const struct diag *g)
 	} else {
 		buf_puts(&b, "folio: ");
 	}
-	buf_printf(&b, "%s: %s: %s", diag_level_name(g->level), g->stage,
-	    g->message);
+	buf_printf(&b, "%s: %s: ", diag_level_name(g->level), g->stage);
+	buf_put_terminal(&b, g->message);
+	return buf_detach(&b);
+}
+
+char *diag_detail_format(const struct diag *g)
+{
+	struct buf b = {0};
+	if (g->detail)
+		buf_put_terminal(&b, g->detail);
 	return buf_detach(&b);
 }
 
@@ -278,10 +286,10 @@ void diags_print(FILE *f, const struct diags *d)
 {
 	for (size_t i = 0; i < d->nitems; i++) {
 		char *s = diag_format(&d->items[i]);
-		fprintf(f, "%s\n", s);
+		char *detail = diag_detail_format(&d->items[i]);
+		fprintf(f, "%s\n%s", s, detail ? detail : "");
 		free(s);
-		if (d->items[i].detail)
-			fprintf(f, "%s", d->items[i].detail);
+		free(detail);
 	}
 }
 

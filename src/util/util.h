@@ -93,8 +93,11 @@ void diags_sort(struct diags *d);
 /* Writes each diagnostic as "path:line:col: level: stage: message", then its
  * detail, if any. */
 void diags_print(FILE *f, const struct diags *d);
-/* Formats one diagnostic's first line into a fresh string. */
+/* Formats one diagnostic's first line into a fresh string, its path and
+ * message made safe to print (buf_put_terminal). */
 char *diag_format(const struct diag *g);
+/* The diagnostic's detail lines, made safe to print, or NULL. */
+char *diag_detail_format(const struct diag *g);
 const char *diag_level_name(enum diag_level level);
 void diags_free(struct diags *d);
 
@@ -137,6 +140,14 @@ size_t edit_distance(const char *a, const char *b);
 /* Among the NULL-terminated list of candidates, the one closest to word,
  * or NULL when none is close enough to be a plausible typo. */
 const char *closest_word(const char *word, const char *const *candidates);
+/* The length (1..4) of the valid UTF-8 sequence at s, or 0 when the bytes
+ * there are not one (bad lead byte, truncated, overlong, surrogate, beyond
+ * U+10FFFF).  s is NUL-terminated. */
+int utf8_char_len(const char *s);
+/* Appends s to b as it may be printed on a terminal or in a CI log:
+ * control characters but TAB and LF shown as escapes, and bytes that are
+ * not UTF-8 as U+FFFD. */
+void buf_put_terminal(struct buf *b, const char *s);
 /* Counts UTF-8 code points in the first n bytes of s (for columns). */
 int utf8_columns(const char *s, size_t n);
 int str_starts(const char *s, const char *prefix);
