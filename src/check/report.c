@@ -178,7 +178,8 @@ char *report_summary(const struct diags *d, const struct report *r)
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";   /* U+FFFD */
 
 /* GitHub workflow command: data escapes % CR LF; a property value also
- * : and ,.  The text is made safe for the log first (buf_put_terminal). */
+ * : and ,.  The text is made safe for the log first (buf_put_terminal),
+ * which already shows a CR as \x0d. */
 static void gh_escape(struct buf *b, const char *text, int property)
 {
 	struct buf safe = {0};
@@ -186,7 +187,6 @@ static void gh_escape(struct buf *b, const char *text, int property)
 	for (const char *s = safe.data ? safe.data : ""; *s; s++) {
 		switch (*s) {
 		case '%': buf_puts(b, "%25"); break;
-		case '\r': buf_puts(b, "%0D"); break;
 		case '\n': buf_puts(b, "%0A"); break;
 		case ':':
 			buf_puts(b, property ? "%3A" : ":");

@@ -89,7 +89,7 @@ static void test_text(void **state)
 	char *got = render(&in, REPORT_TEXT);
 	assert_string_equal(got,
 	    "content/we:ird,name.md:3:5: error: check: claim 'c' cites "
-	    "source '50%\r\n<b>&\"x\"</b>'\n"
+	    "source '50%\\x0d\n<b>&\"x\"</b>'\n"
 	    "sources/s.yaml: warning: check: source 's' is not used by any "
 	    "page\n"
 	    "folio: error: witness: tcc: cannot load\n"
@@ -117,7 +117,7 @@ static void test_github(void **state)
 	assert_string_equal(got,
 	    "::error file=content/we%3Aird%2Cname.md,line=3,col=5,"
 	    "title=folio check::claim 'c' cites source "
-	    "'50%25%0D%0A<b>&\"x\"</b>'\n"
+	    "'50%25\\x0d%0A<b>&\"x\"</b>'\n"
 	    "::warning file=sources/s.yaml,title=folio check::source 's' is "
 	    "not used by any page\n"
 	    "::error title=folio witness::tcc: cannot load%0Aline one%0A"
