@@ -352,6 +352,12 @@ int site_build(const struct site_opts *o, struct diags *d)
 	char *out = NULL;
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
+	int lock = site_lock(d);
+	if (lock < 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int system = 0;
@@ -393,6 +399,7 @@ int site_build(const struct site_opts *o, struct diags *d)
 		    s.npages, out, (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
 done:
+	site_unlock(lock);
 	render_set_free(rs);
 	site_free(&s);
 	free(out);
@@ -405,7 +412,14 @@ int site_check(const struct site_opts *o, struct diags *d)
 	char *out = NULL;
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
+	int lock = site_lock(d);
+	if (lock < 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
 	int v = verify(&s, d);
+	site_unlock(lock);
 	print_timings(&s);
 	int status = finish(o, d, v == 2);
 	diags_sort(d);
