@@ -277,6 +277,41 @@ static int replaceable(const char *dir)
 	return empty;
 }
 
+/* Refuses an output folder that is, or lies inside, a folder the build
+ * reads: content/ (whose files are copied into the site, so each build
+ * would copy the last one's output into itself, one level deeper each
+ * time), sources/ or the theme folder in use.  out is absolute; given is
+ * --out as the user wrote it, for the diagnostic.  Run in the site folder.
+ * Returns 0, or -1 with a diagnostic. */
+static int out_outside_inputs(const struct site *s, const char *out,
+    const char *given, struct diags *d)
+{
+	const char *const inputs[] = {"content", "sources", s->templates};
+	char *where = path_resolve(out);
+	int r = 0;
+	for (size_t i = 0; i < 3 && r == 0; i++) {
+		char *real = realpath(inputs[i], NULL);
+		if (real && path_within(where, real)) {
+			/* The theme is the site's own templates/ or one
+			 * outside it (folio's default theme). */
+			char *own = realpath("templates", NULL);
+			char *name = i < 2 || (own && !strcmp(own, real))
+			    ? xasprintf("%s/", i < 2 ? inputs[i] : "templates")
+			    : xasprintf("the theme folder %s/", inputs[i]);
+			free(own);
+			diags_add(d, DIAG_ERROR, given, 0, 0, "site",
+			    "--out %s %s, which the build reads; choose a "
+			    "folder outside content/, sources/ and templates/",
+			    strcmp(where, real) ? "is inside" : "is", name);
+			free(name);
+			r = -1;
+		}
+		free(real);
+	}
+	free(where);
+	return r;
+}
+
 /* Moves the finished staging folder into place as out.  The previous out
  * becomes the next build's staging folder (out.prev), so a build rewrites
  * files in place instead of creating every one anew.  Each step is a
@@ -352,8 +387,9 @@ int site_build(const struct site_opts *o, struct diags *d)
 	char *out = NULL;
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
-	int lock = site_lock(d);
-	if (lock < 0) {
+	int lock = -1;
+	if (out_outside_inputs(&s, out, o->out ? o->out : out, d) != 0 ||
+	    (lock = site_lock(d)) < 0) {
 		site_free(&s);
 		free(out);
 		return 2;
