@@ -133,6 +133,8 @@ static void add_structure(json_t *pg, const struct md_doc *doc)
 		char *slug = anchor ? NULL : md_slug(md_standard_sections[k]);
 		set_str(o, "anchor", anchor ? anchor : slug);
 		free(slug);
+		/* Only a section on the page has an element to link to. */
+		set_bool(o, "present", anchor != NULL);
 		set_str(o, "lead", section_leads[k]);
 		set_bool(o, "ready", ready[k]);
 		json_array_append_new(a, o);
@@ -384,8 +386,11 @@ static json_t *claim_item(const struct site *s, const struct page *p,
 		const char *w = c->witnesses.items[k].s;
 		const char *colon = strchr(w, ':');
 		json_t *wo = json_object();
-		char *url = xasprintf("#%.*s-%s", (int)(colon - w), w,
-		    colon + 1);
+		/* The ids the page gives its objects: the markdown stage
+		 * sets eq-NAME and code-NAME; a page has one demo, the
+		 * panel live-demo (the check made sure NAME is its id). */
+		char *url = str_starts(w, "demo:") ? xstrdup("#live-demo")
+		    : xasprintf("#%.*s-%s", (int)(colon - w), w, colon + 1);
 		set_str(wo, "id", w);
 		set_str(wo, "url", url);
 		free(url);
