@@ -179,6 +179,25 @@ int site_write_template(struct site *s, const struct render_set *rs,
 	return r;
 }
 
+/* 404.html: a server shows it at whatever address was missing
+ * (/a/b/nope), so relative links would resolve against that address: its
+ * links are root-relative, from the site's path on its server.  It has no
+ * canonical address.  Returns 0 or -1 with a diagnostic. */
+static int write_not_found(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d)
+{
+	char *root = site_base_path(s->config->base_url);
+	json_t *ctx = site_context_base(s, root, "Not found", NULL);
+	struct buf html = {0};
+	int r = render_run(rs, "404", ctx, &html, d);
+	if (r == 0)
+		r = site_output(s, out, "404.html", html.data, html.len, d);
+	buf_free(&html);
+	json_decref(ctx);
+	free(root);
+	return r;
+}
+
 static void *write_pages(void *arg)
 {
 	struct writer *w = arg;
@@ -244,8 +263,7 @@ static int write_site(struct site *s, const struct render_set *rs,
 	if (site_write_template(s, rs, out, NULL, NULL, "index", s->config->title,
 	    site_context_index(s, ""), d) != 0)
 		return -1;
-	if (render_set_has(rs, "404") && site_write_template(s, rs, out, NULL,
-	    "404.html", "404", "Not found", json_object(), d) != 0)
+	if (render_set_has(rs, "404") && write_not_found(s, rs, out, d) != 0)
 		return -1;
 	if (site_write_extras(s, rs, out, d) != 0 ||
 	    site_output(s, out, OUTPUT_MARK, "folio\n", 6, d) != 0)

@@ -62,6 +62,18 @@ char *site_root_for(const char *id)
 	return buf_detach(&b);
 }
 
+char *site_base_path(const char *base_url)
+{
+	const char *p = strstr(base_url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p)
+		return xstrdup("/");
+	size_t n = strcspn(p, "?#");
+	while (n && p[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s/", (int)n, p);
+}
+
 static char *page_url(const char *root, const char *id)
 {
 	return xasprintf("%s%s/", root, id);
@@ -573,7 +585,7 @@ json_t *site_context_base(const struct site *s, const char *root,
 	set(ctx, "site", site);
 	set_str(ctx, "root", root);
 	set_str(ctx, "page_title", title);
-	if (*s->config->base_url) {
+	if (path && *s->config->base_url) {
 		char *c = xasprintf("%s/%s", s->config->base_url, path);
 		set_str(ctx, "canonical", c);
 		free(c);
