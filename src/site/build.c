@@ -179,6 +179,25 @@ int site_write_template(struct site *s, const struct render_set *rs,
 	return r;
 }
 
+/* 404.html: a server shows it at whatever address was missing
+ * (/a/b/nope), so relative links would resolve against that address: its
+ * links are root-relative, from the site's path on its server.  It has no
+ * canonical address.  Returns 0 or -1 with a diagnostic. */
+static int write_not_found(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d)
+{
+	char *root = site_base_path(s->config->base_url);
+	json_t *ctx = site_context_base(s, root, "Not found", NULL);
+	struct buf html = {0};
+	int r = render_run(rs, "404", ctx, &html, d);
+	if (r == 0)
+		r = site_output(s, out, "404.html", html.data, html.len, d);
+	buf_free(&html);
+	json_decref(ctx);
+	free(root);
+	return r;
+}
+
 static void *write_pages(void *arg)
 {
 	struct writer *w = arg;
@@ -244,8 +263,7 @@ static int write_site(struct site *s, const struct render_set *rs,
 	if (site_write_template(s, rs, out, NULL, NULL, "index", s->config->title,
 	    site_context_index(s, ""), d) != 0)
 		return -1;
-	if (render_set_has(rs, "404") && site_write_template(s, rs, out, NULL,
-	    "404.html", "404", "Not found", json_object(), d) != 0)
+	if (render_set_has(rs, "404") && write_not_found(s, rs, out, d) != 0)
 		return -1;
 	if (site_write_extras(s, rs, out, d) != 0 ||
 	    site_output(s, out, OUTPUT_MARK, "folio\n", 6, d) != 0)
@@ -275,6 +293,41 @@ static int replaceable(const char *dir)
 			empty = 0;
 	closedir(dh);
 	return empty;
+}
+
+/* Refuses an output folder that is, or lies inside, a folder the build
+ * reads: content/ (whose files are copied into the site, so each build
+ * would copy the last one's output into itself, one level deeper each
+ * time), sources/ or the theme folder in use.  out is absolute; given is
+ * --out as the user wrote it, for the diagnostic.  Run in the site folder.
+ * Returns 0, or -1 with a diagnostic. */
+static int out_outside_inputs(const struct site *s, const char *out,
+    const char *given, struct diags *d)
+{
+	const char *const inputs[] = {"content", "sources", s->templates};
+	char *where = path_resolve(out);
+	int r = 0;
+	for (size_t i = 0; i < 3 && r == 0; i++) {
+		char *real = realpath(inputs[i], NULL);
+		if (real && path_within(where, real)) {
+			/* The theme is the site's own templates/ or one
+			 * outside it (folio's default theme). */
+			char *own = realpath("templates", NULL);
+			char *name = i < 2 || (own && !strcmp(own, real))
+			    ? xasprintf("%s/", i < 2 ? inputs[i] : "templates")
+			    : xasprintf("the theme folder %s/", inputs[i]);
+			free(own);
+			diags_add(d, DIAG_ERROR, given, 0, 0, "site",
+			    "--out %s %s, which the build reads; choose a "
+			    "folder outside content/, sources/ and templates/",
+			    strcmp(where, real) ? "is inside" : "is", name);
+			free(name);
+			r = -1;
+		}
+		free(real);
+	}
+	free(where);
+	return r;
 }
 
 /* Moves the finished staging folder into place as out.  The previous out
@@ -352,6 +405,13 @@ int site_build(const struct site_opts *o, struct diags *d)
 	char *out = NULL;
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
+	int lock = -1;
+	if (out_outside_inputs(&s, out, o->out ? o->out : out, d) != 0 ||
+	    (lock = site_lock(d)) < 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int system = 0;
@@ -393,6 +453,7 @@ int site_build(const struct site_opts *o, struct diags *d)
 		    s.npages, out, (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6);
 done:
+	site_unlock(lock);
 	render_set_free(rs);
 	site_free(&s);
 	free(out);
@@ -405,7 +466,14 @@ int site_check(const struct site_opts *o, struct diags *d)
 	char *out = NULL;
 	if (enter(o, &s, &out, d) != 0)
 		return 2;
+	int lock = site_lock(d);
+	if (lock < 0) {
+		site_free(&s);
+		free(out);
+		return 2;
+	}
 	int v = verify(&s, d);
+	site_unlock(lock);
 	print_timings(&s);
 	int status = finish(o, d, v == 2);
 	diags_sort(d);

@@ -62,6 +62,18 @@ char *site_root_for(const char *id)
 	return buf_detach(&b);
 }
 
+char *site_base_path(const char *base_url)
+{
+	const char *p = strstr(base_url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p)
+		return xstrdup("/");
+	size_t n = strcspn(p, "?#");
+	while (n && p[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s/", (int)n, p);
+}
+
 static char *page_url(const char *root, const char *id)
 {
 	return xasprintf("%s%s/", root, id);
@@ -133,6 +145,8 @@ static void add_structure(json_t *pg, const struct md_doc *doc)
 		char *slug = anchor ? NULL : md_slug(md_standard_sections[k]);
 		set_str(o, "anchor", anchor ? anchor : slug);
 		free(slug);
+		/* Only a section on the page has an element to link to. */
+		set_bool(o, "present", anchor != NULL);
 		set_str(o, "lead", section_leads[k]);
 		set_bool(o, "ready", ready[k]);
 		json_array_append_new(a, o);
@@ -384,8 +398,11 @@ static json_t *claim_item(const struct site *s, const struct page *p,
 		const char *w = c->witnesses.items[k].s;
 		const char *colon = strchr(w, ':');
 		json_t *wo = json_object();
-		char *url = xasprintf("#%.*s-%s", (int)(colon - w), w,
-		    colon + 1);
+		/* The ids the page gives its objects: the markdown stage
+		 * sets eq-NAME and code-NAME; a page has one demo, the
+		 * panel live-demo (the check made sure NAME is its id). */
+		char *url = str_starts(w, "demo:") ? xstrdup("#live-demo")
+		    : xasprintf("#%.*s-%s", (int)(colon - w), w, colon + 1);
 		set_str(wo, "id", w);
 		set_str(wo, "url", url);
 		free(url);
@@ -568,7 +585,7 @@ json_t *site_context_base(const struct site *s, const char *root,
 	set(ctx, "site", site);
 	set_str(ctx, "root", root);
 	set_str(ctx, "page_title", title);
-	if (*s->config->base_url) {
+	if (path && *s->config->base_url) {
 		char *c = xasprintf("%s/%s", s->config->base_url, path);
 		set_str(ctx, "canonical", c);
 		free(c);

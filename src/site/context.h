@@ -12,7 +12,13 @@
 
 /* "../../" for the page a/b; "" for NULL (the site root). Caller frees. */
 char *site_root_for(const char *id);
-/* site, root, page_title, canonical (when base_url is set), build. */
+/* The path the site sits at on its server, from base_url ("https://x.org/
+ * notes" gives "/notes/"), "/" when base_url is "" or has no path: the
+ * root of root-relative links, for a page served at any address (404).
+ * Caller frees. */
+char *site_base_path(const char *base_url);
+/* site, root, page_title, canonical (when base_url is set and path, the
+ * page's path under it, is not NULL), build. */
 json_t *site_context_base(const struct site *s, const char *root,
     const char *title, const char *path);
 /* The `page` object of concept.mustache for s->pages[index]. */

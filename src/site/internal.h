@@ -119,6 +119,14 @@ int site_output(struct site *s, const char *out, const char *rel,
     const void *data, size_t len, struct diags *d);
 void site_sweep(struct site *s, const char *out);
 
+/* lock.c: takes the site's build lock (build/folio.lock, exclusive
+ * flock), waiting for another build or check of the site to let go of it
+ * and saying so once on stderr.  Run in the site folder.  Returns the
+ * lock's descriptor, which site_unlock releases, or -1 with a diagnostic. */
+int site_lock(struct diags *d);
+/* Releases the lock site_lock took; accepts -1. */
+void site_unlock(int fd);
+
 /* extras.c: the site-wide pages and files beyond the concept pages and
  * the catalogue: a page per source, the claims dashboard, sitemap.xml and
  * robots.txt.  Returns 0 or -1. */

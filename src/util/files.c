@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,51 @@ char *path_join(const char *a, const char *b)
 		return xstrdup(b);
 	size_t la = strlen(a);
 	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *path_resolve(const char *path)
+{
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd))
+			return xstrdup(path);
+		char *abs = path_join(cwd, path);
+		char *r = path_resolve(abs);
+		free(abs);
+		return r;
+	}
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	const char *slash = strrchr(path, '/');
+	/* The last part does not exist (or cannot be looked at): resolve
+	 * the folder it is in, and add the part by its name. */
+	char *up = slash == path ? xstrdup("/")
+	    : xstrndup(path, (size_t)(slash - path));
+	char *base = path_resolve(up);
+	free(up);
+	const char *name = slash + 1;
+	if (!*name || !strcmp(name, "."))
+		return base;
+	if (!strcmp(name, "..")) {
+		char *last = strrchr(base, '/');
+		if (last)
+			*(last == base ? last + 1 : last) = '\0';
+		return base;
+	}
+	char *r = path_join(base, name);
+	free(base);
+	return r;
+}
+
+int path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
 /* SHA-256 fetched once: in OpenSSL 3, SHA256() looks the algorithm up on

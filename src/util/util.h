@@ -127,6 +127,13 @@ int path_exists(const char *path);
 int path_is_dir(const char *path);
 /* Joins two path parts with one '/'; the caller frees the result. */
 char *path_join(const char *a, const char *b);
+/* The absolute path of path with every symbolic link, "." and ".."
+ * resolved, also when its last parts do not exist yet (they are taken by
+ * name: "build/new/../out" is <cwd>/build/out).  The caller frees it. */
+char *path_resolve(const char *path);
+/* 1 when the resolved path is the resolved folder dir or inside it
+ * ("/a/bc" is not inside "/a/b"), else 0. */
+int path_within(const char *path, const char *dir);
 
 /* ---- hashing */
 /* Writes the 64 lowercase hex digits of SHA-256(p, n) and a NUL to hex. */
