@@ -2,10 +2,11 @@
 # check.sh, with FOLIO and REPO set): serve_start starts it on the site
 # copy in the background, on a port of its own, and returns once it
 # serves.  It sets port and pid; the server is killed when the script
-# exits.
+# exits.  Arguments are added to serve's command line, and SERVE_SITE
+# (default .) is the site folder.
 serve_start() {
 	port=$((20000 + $$ % 20000))
-	$FOLIO serve -C . --port $port >serve.out 2>serve.err &
+	$FOLIO serve -C "${SERVE_SITE:-.}" --port $port "$@" >serve.out 2>serve.err &
 	pid=$!
 	trap 'kill $pid 2>/dev/null' EXIT
 	i=0

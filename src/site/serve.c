@@ -409,17 +409,22 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	bo.quiet = 0;
 	if (mhd_open(d) != 0)
 		return 2;
+	/* A relative --out is from where folio was started, as for build. */
+	char *out = o->out ? path_resolve(o->out) : NULL;
 	if (o->dir && chdir(o->dir) != 0) {
 		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "serve",
 		    "cannot enter the site folder");
+		free(out);
 		return 2;
 	}
 	bo.dir = NULL;
 	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof cwd))
+	if (!getcwd(cwd, sizeof cwd)) {
+		free(out);
 		return 2;
+	}
 	struct server sv = {0};
-	sv.root = o->out ? xstrdup(o->out) : path_join(cwd, "build/site");
+	sv.root = out ? out : path_join(cwd, "build/site");
 	bo.out = sv.root;
 	/* The port is taken before the first build, so that a port in use
 	 * is said at once; until the server starts, after that build, the
