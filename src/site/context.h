@@ -12,7 +12,8 @@
 
 /* "../../" for the page a/b; "" for NULL (the site root). Caller frees. */
 char *site_root_for(const char *id);
-/* site, root, page_title, canonical (when base_url is set), build. */
+/* site, root, page_title, canonical and feed_url (when base_url is set),
+ * build. */
 json_t *site_context_base(const struct site *s, const char *root,
     const char *title, const char *path);
 /* The `page` object of concept.mustache for s->pages[index]. */
