@@ -261,6 +261,8 @@ static void collect_edges(const struct layout *l, struct edges *e)
 				edge_add(e, l, i, site_page_index(s,
 				    m->related[k].page), EDGE_RELATED);
 	}
+	if (e->nitems == 0)
+		return;  /* (qsort may not be given a null array) */
 	qsort(e->items, e->nitems, sizeof *e->items, cmp_edge);
 	/* The edges of one pair are now together, strongest first; keep
 	 * each unless one kept before already joins the pair that way. */

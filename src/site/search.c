@@ -40,8 +40,10 @@ static int cmp_title(const void *a, const void *b)
 static const struct page **by_title(const struct site *s)
 {
 	const struct page **v = xcalloc(s->npages + 1, sizeof *v);
-	memcpy(v, s->pages, s->npages * sizeof *v);
-	qsort(v, s->npages, sizeof *v, cmp_title);
+	if (s->npages) {
+		memcpy(v, s->pages, s->npages * sizeof *v);
+		qsort(v, s->npages, sizeof *v, cmp_title);
+	}
 	return v;
 }
 
