@@ -245,6 +245,9 @@ int site_jobs(const struct site_opts *o)
 static int write_site(struct site *s, const struct render_set *rs,
     const char *out, struct diags *d)
 {
+	/* First: the search index needs the bodies the writers free. */
+	if (site_write_search(s, rs, out, d) != 0)
+		return -1;
 	struct writer w = {.s = s, .rs = rs, .out = out};
 	pthread_mutex_init(&w.lock, NULL);
 	int jobs = site_jobs(s->opts);

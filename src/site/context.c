@@ -589,6 +589,10 @@ json_t *site_context_base(const struct site *s, const char *root,
 		char *c = xasprintf("%s/%s", s->config->base_url, path);
 		set_str(ctx, "canonical", c);
 		free(c);
+		/* feed.xml exists only with base_url (feed.c says why). */
+		char *feed = xasprintf("%sfeed.xml", root);
+		set_str(ctx, "feed_url", feed);
+		free(feed);
 	}
 	set_str(build, "version", FOLIO_VERSION);
 	set(ctx, "build", build);

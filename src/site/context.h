@@ -18,7 +18,8 @@ char *site_root_for(const char *id);
  * Caller frees. */
 char *site_base_path(const char *base_url);
 /* site, root, page_title, canonical (when base_url is set and path, the
- * page's path under it, is not NULL), build. */
+ * page's path under it, is not NULL), feed_url (when base_url is set),
+ * build. */
 json_t *site_context_base(const struct site *s, const char *root,
     const char *title, const char *path);
 /* The `page` object of concept.mustache for s->pages[index]. */

@@ -2,7 +2,9 @@
  * extras.c -- site-wide pages and files beyond the concept pages and the
  * catalogue: a page per source (/sources/<id>/) listing the claims that
  * cite it, the claims dashboard (/claims/), sitemap.xml (when base_url is
- * set; a sitemap needs absolute URLs) and robots.txt pointing at it.
+ * set; a sitemap needs absolute URLs) and robots.txt pointing at it.  The
+ * concept graph (graph_page.c) and the Atom feed (feed.c) are written from
+ * here too; search (search.c) is written before the pages.
  */
 #include "internal.h"
 
@@ -158,8 +160,13 @@ static void xml_escape(struct buf *b, const char *s)
 	html_escape(b, s, strlen(s));
 }
 
-static int write_sitemap(struct site *s, const char *out, struct diags *d)
+/* The sitemap: the catalogue, the site-wide pages a reader may land on
+ * (the concept graph and search, when the theme has them) and every page
+ * that is not a draft. */
+static int write_sitemap(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d)
 {
+	static const char *const site_pages[] = {"graph", "search"};
 	const char *base = s->config->base_url;
 	if (!*base)
 		return 0;
@@ -169,6 +176,13 @@ static int write_sitemap(struct site *s, const char *out, struct diags *d)
 	buf_puts(&b, "<url><loc>");
 	xml_escape(&b, base);
 	buf_puts(&b, "/</loc></url>\n");
+	for (size_t i = 0; i < sizeof site_pages / sizeof *site_pages; i++) {
+		if (!render_set_has(rs, site_pages[i]))
+			continue;
+		buf_puts(&b, "<url><loc>");
+		xml_escape(&b, base);
+		buf_printf(&b, "/%s/</loc></url>\n", site_pages[i]);
+	}
 	for (size_t i = 0; i < s->npages; i++) {
 		if (s->pages[i]->meta.status == PAGE_DRAFT)
 			continue;
@@ -194,7 +208,9 @@ static int write_sitemap(struct site *s, const char *out, struct diags *d)
 int site_write_extras(struct site *s, const struct render_set *rs,
     const char *out, struct diags *d)
 {
-	if (write_sources(s, rs, out, d) != 0 || write_claims(s, rs, out, d))
+	if (write_sources(s, rs, out, d) != 0 || write_claims(s, rs, out, d)
+	    || site_write_graph(s, rs, out, d) != 0
+	    || site_write_feed(s, out, d) != 0)
 		return -1;
-	return write_sitemap(s, out, d);
+	return write_sitemap(s, rs, out, d);
 }

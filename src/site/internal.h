@@ -128,9 +128,25 @@ int site_lock(struct diags *d);
 void site_unlock(int fd);
 
 /* extras.c: the site-wide pages and files beyond the concept pages and
- * the catalogue: a page per source, the claims dashboard, sitemap.xml and
- * robots.txt.  Returns 0 or -1. */
+ * the catalogue: a page per source, the claims dashboard, the concept
+ * graph, the Atom feed, sitemap.xml and robots.txt.  Returns 0 or -1. */
 int site_write_extras(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d);
+
+/* feed.c: feed.xml, the Atom feed of the pages that are not drafts, when
+ * base_url is set (its ids are the pages' canonical URLs).  Returns 0 or
+ * -1 with a diagnostic. */
+int site_write_feed(struct site *s, const char *out, struct diags *d);
+
+/* search.c: search/index.json and, when the theme has search.mustache,
+ * search/index.html.  Call it before the page writers free the pages'
+ * bodies: the index holds their section headings.  Returns 0 or -1. */
+int site_write_search(struct site *s, const struct render_set *rs,
+    const char *out, struct diags *d);
+
+/* graph_page.c: graph/index.html, the concept graph as an SVG and as
+ * lists, when the theme has graph.mustache.  Returns 0 or -1. */
+int site_write_graph(struct site *s, const struct render_set *rs,
     const char *out, struct diags *d);
 
 /* store_step.c: the caches keep the results of earlier builds (an older
