@@ -14,6 +14,53 @@
 
 /* ---- loading */
 
+/* The mark (0-based line and column) of byte offset in text.  libyaml's
+ * reader errors (bad UTF-8, control characters) give a byte offset, not a
+ * mark; this counts as libyaml's scanner counts its marks, so that these
+ * errors are located like every other: a line ends at LF, CR, CR LF, NEL,
+ * LS or PS, and a column counts characters, not bytes.  A leading byte
+ * order mark is not a character of the first line.  The reader gives the
+ * offset of a bad trailing octet itself; the mark is that of the
+ * character it was to end, whose leading octet is then moved back to.
+ * The text before that is valid UTF-8 (the reader got that far), so a
+ * character is any byte but a continuation byte. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t offset)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	yaml_mark_t m = {0};
+	size_t i = len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	if (offset > len)
+		offset = len;
+	for (size_t k = 1; k <= 3 && k <= offset; k++) {
+		unsigned char c = s[offset - k];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		size_t width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2
+		    : 1;
+		if (width > k)
+			offset -= k;
+		break;
+	}
+	while (i < offset) {
+		size_t brk = s[i] == '\r' && i + 1 < offset && s[i + 1] == '\n'
+		    ? 2 : s[i] == '\r' || s[i] == '\n' ? 1
+		    : i + 1 < offset && s[i] == 0xC2 && s[i + 1] == 0x85 ? 2
+		    : i + 2 < offset && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) ? 3 : 0;
+		if (brk) {
+			m.line++;
+			m.column = 0;
+			i += brk;
+			continue;
+		}
+		if ((s[i] & 0xC0) != 0x80)
+			m.column++;
+		i++;
+	}
+	m.index = offset;
+	return m;
+}
+
 int yw_load(struct yw *w, const char *stage, const char *path,
     const char *text, size_t len, int line_offset, struct diags *d)
 {
@@ -32,6 +79,8 @@ int yw_load(struct yw *w, const char *stage, const char *path,
 		struct buf b = {0};
 		buf_printf(&b, "YAML: %s", parser.problem ? parser.problem
 		    : "syntax error");
+		if (parser.error == YAML_READER_ERROR)
+			m = mark_at(text, len, parser.problem_offset);
 		if (ctx)
 			buf_printf(&b, " %s started at line %d, column %d", ctx,
 			    (int)cm.line + 1 + line_offset, (int)cm.column + 1);
