@@ -93,6 +93,10 @@ int yw_load(struct yw *w, const char *stage, const char *path,
 	}
 	yaml_parser_delete(&parser);
 	w->loaded = 1;
+	if (yw_check_bounds(w, text, len) != 0) {
+		yw_free(w);
+		return -1;
+	}
 	return 0;
 }
 
@@ -465,11 +469,12 @@ static int looks_numeric(const char *s)
 	return *p == '\0';
 }
 
-/* text: every scalar becomes a JSON string (see yw_to_json_text). */
-static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
-    int text)
+/* text: every scalar becomes a JSON string (see yw_to_json_text).  The
+ * recursion is as deep as the document, which yw_load bounded, and so is
+ * the output (with aliases expanded). */
+static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int text)
 {
-	if (!n || depth > 64) {
+	if (!n) {
 		buf_puts(b, "null");
 		return;
 	}
@@ -484,7 +489,7 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 			json_string(b, yw_is_scalar(k) ? yw_scalar(k) : "?");
 			buf_putc(b, ':');
 			to_json(w, yaml_document_get_node(&w->doc, p->value),
-			    b, depth + 1, text);
+			    b, text);
 		}
 		buf_putc(b, '}');
 	} else if (n->type == YAML_SEQUENCE_NODE) {
@@ -492,7 +497,7 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 		for (size_t i = 0; i < yw_seq_len(w, n); i++) {
 			if (i)
 				buf_putc(b, ',');
-			to_json(w, yw_seq_item(w, n, i), b, depth + 1, text);
+			to_json(w, yw_seq_item(w, n, i), b, text);
 		}
 		buf_putc(b, ']');
 	} else {
@@ -513,14 +518,14 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 char *yw_to_json(struct yw *w, yaml_node_t *n)
 {
 	struct buf b = {0};
-	to_json(w, n, &b, 0, 0);
+	to_json(w, n, &b, 0);
 	return buf_detach(&b);
 }
 
 char *yw_to_json_text(struct yw *w, yaml_node_t *n)
 {
 	struct buf b = {0};
-	to_json(w, n, &b, 0, 1);
+	to_json(w, n, &b, 1);
 	return buf_detach(&b);
 }
 
