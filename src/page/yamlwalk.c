@@ -187,6 +187,9 @@ static const char *type_name(const yaml_node_t *n)
 	}
 }
 
+static void duplicate(struct yw *w, yaml_node_pair_t *first,
+    yaml_node_pair_t *p, const char *what);
+
 int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
     const char *const *allowed)
 {
@@ -218,18 +221,36 @@ int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
 				    key, what);
 			continue;
 		}
-		for (yaml_node_pair_t *q = first; q < p; q++) {
-			yaml_node_t *k2 = yaml_document_get_node(&w->doc,
-			    q->key);
-			if (yw_is_scalar(k2) && !strcmp(yw_scalar(k2), key)) {
-				yw_error(w, k, "duplicate key `%s` in %s "
-				    "(first at line %d)", key, what,
-				    yw_line(w, k2));
-				break;
-			}
-		}
+		duplicate(w, first, p, what);
 	}
 	return 0;
+}
+
+/* Reports the key of pair p of a mapping whose pairs start at first when
+ * an earlier pair has the same scalar key. */
+static void duplicate(struct yw *w, yaml_node_pair_t *first,
+    yaml_node_pair_t *p, const char *what)
+{
+	yaml_node_t *k = yaml_document_get_node(&w->doc, p->key);
+	if (!yw_is_scalar(k))
+		return;
+	for (yaml_node_pair_t *q = first; q < p; q++) {
+		yaml_node_t *k2 = yaml_document_get_node(&w->doc, q->key);
+		if (yw_is_scalar(k2) && !strcmp(yw_scalar(k2), yw_scalar(k))) {
+			yw_error(w, k, "duplicate key `%s` in %s (first at "
+			    "line %d)", yw_scalar(k), what, yw_line(w, k2));
+			return;
+		}
+	}
+}
+
+void yw_check_unique(struct yw *w, yaml_node_t *n, const char *what)
+{
+	if (!yw_is_map(n))
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    p < n->data.mapping.pairs.top; p++)
+		duplicate(w, n->data.mapping.pairs.start, p, what);
 }
 
 /* The pair of mapping n whose key is the scalar key, or NULL. */

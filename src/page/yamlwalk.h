@@ -48,6 +48,9 @@ void yw_warning(struct yw *w, const yaml_node_t *n, const char *fmt, ...)
  * keys), -1 when it is not one. */
 int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
     const char *const *allowed);
+/* Reports every key of mapping n (when it is one) that an earlier key
+ * repeats, as yw_check_map does, for a mapping whose keys are free. */
+void yw_check_unique(struct yw *w, yaml_node_t *n, const char *what);
 /* The value of key in mapping n, or NULL. */
 yaml_node_t *yw_get(struct yw *w, yaml_node_t *n, const char *key);
 /* The key node of key in mapping n, for positions, or NULL. */
