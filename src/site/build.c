@@ -379,6 +379,8 @@ int site_build(const struct site_opts *o, struct diags *d)
 		system = 1;
 	} else if (write_site(&s, rs, staged, d) != 0) {
 		system = 1;
+	} else if (site_written_twice(&s, d)) {
+		/* The previous site stays. */
 	} else {
 		site_sweep(&s, staged);
 		if (swap_in(staged, out, d) != 0)

@@ -220,12 +220,32 @@ static void load_pages(struct site *s, struct diags *d)
 	struct names media = {0};
 	for (size_t i = 0; i < files.nitems; i++) {
 		char *rel = files.items[i];
-		if (str_ends(rel, ".md"))
-			l.items[l.n++].rel = rel;
-		else if (strcmp(rel, "site.yaml"))
-			names_add(&media, rel);
-		else
+		char *path = path_join("content", rel);
+		/* site.yaml is the config's, which reports one that is not a
+		 * file (and so what a folder of that name holds). */
+		if (!strcmp(rel, "site.yaml") || str_starts(rel, "site.yaml/")) {
 			free(rel);
+		} else if (str_ends(rel, ".md")) {
+			char *id = xstrndup(rel, strlen(rel) - 3);
+			if (page_id_valid(id)) {
+				l.items[l.n++].rel = rel;
+			} else {
+				diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+				    "`%s` is not a page id: the folder and "
+				    "file names of a page (its URL) use "
+				    "lowercase letters, digits and '-'", id);
+				free(rel);
+			}
+			free(id);
+		} else if (site_media_name_valid(rel)) {
+			names_add(&media, rel);
+		} else {
+			diags_add(d, DIAG_ERROR, path, 0, 0, "site", "a file "
+			    "copied into the site is named (in its URL) with "
+			    "letters, digits, '.', '_' and '-' only");
+			free(rel);
+		}
+		free(path);
 	}
 	free(files.items);
 	if (media.nitems)
@@ -284,6 +304,17 @@ static size_t load_sources(struct site *s, struct diags *d)
 			char *path = path_join("sources", rel);
 			char *id = xstrndup(rel, strlen(rel) - 5);
 			size_t before = diags_count(d, DIAG_ERROR);
+			if (!page_id_valid(id)) {
+				diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+				    "`%s` is not a source id: the file name of "
+				    "a source (its URL) uses lowercase "
+				    "letters, digits and '-'", id);
+				errors++;
+				free(id);
+				free(path);
+				free(rel);
+				continue;
+			}
 			struct source *src = source_load(path, id, d);
 			if (src)
 				s->sources[s->nsources++] = src;
@@ -312,6 +343,7 @@ size_t site_load(struct site *s, struct diags *d)
 	s->config = site_config_load("content/site.yaml", d);
 	site_math_prepare(s);
 	load_pages(s, d);
+	site_check_paths(s, d);
 	prefault_heap(main_heap_for(s->npages));
 	load_sources(s, d);
 	return diags_count(d, DIAG_ERROR) - before;
