@@ -73,23 +73,23 @@ static int measure(yaml_document_t *doc, struct measure *m, int i, int depth)
 	yaml_node_t *n = yaml_document_get_node(doc, i);
 	uint64_t weight = own_weight(n->type == YAML_SCALAR_NODE
 	    ? n->data.scalar.length : 0);
-	int height = 0, nkids = 0, *kids = NULL;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		kids = n->data.sequence.items.start;
-		nkids = (int)(n->data.sequence.items.top - kids);
-	} else if (n->type == YAML_MAPPING_NODE) {
-		/* A pair is two ints, key then value: walk them as a list. */
-		kids = (int *)n->data.mapping.pairs.start;
-		nkids = 2 * (int)(n->data.mapping.pairs.top -
-		    n->data.mapping.pairs.start);
-	}
-	for (int k = 0; k < nkids; k++) {
-		if (measure(doc, m, kids[k], depth + 1) != 0)
+	int height = 0;
+	size_t nkids = n->type == YAML_SEQUENCE_NODE
+	    ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+	    : n->type == YAML_MAPPING_NODE
+	    ? 2 * (size_t)(n->data.mapping.pairs.top -
+	    n->data.mapping.pairs.start) : 0;
+	for (size_t k = 0; k < nkids; k++) {
+		/* A mapping's children are its keys and values in turn. */
+		int c = n->type == YAML_SEQUENCE_NODE
+		    ? n->data.sequence.items.start[k]
+		    : k % 2 ? n->data.mapping.pairs.start[k / 2].value
+		    : n->data.mapping.pairs.start[k / 2].key;
+		if (measure(doc, m, c, depth + 1) != 0)
 			return -1;
-		const struct measure *c = &m[kids[k] - 1];
-		weight = add_sat(weight, c->weight);
-		if (c->height + 1 > height)
-			height = c->height + 1;
+		weight = add_sat(weight, m[c - 1].weight);
+		if (m[c - 1].height + 1 > height)
+			height = m[c - 1].height + 1;
 	}
 	z->weight = weight;
 	z->height = height;
@@ -108,7 +108,8 @@ struct anchor {
 
 /* A collection not ended yet. */
 struct level {
-	struct anchor *anchor;  /* the anchor it defines, or NULL */
+	size_t anchor;          /* 1 + index of the anchor it defines, or 0
+	                           (an index: the anchors array moves) */
 	uint64_t start;         /* the expanded weight before it */
 	int height;             /* so far */
 };
@@ -130,7 +131,7 @@ static void report_at(struct yw *w, yaml_mark_t m, const char *fmt, ...)
 	w->errors++;
 }
 
-/* The last anchor named name (a later one hides an earlier one). */
+/* The anchor named name, or NULL (libyaml refuses a name given twice). */
 static struct anchor *find_anchor(struct anchor *a, size_t n,
     const char *name)
 {
@@ -178,16 +179,17 @@ static int locate(struct yw *w, const char *text, size_t len)
 			    ? e.data.scalar.length : 0);
 			expanded = add_sat(expanded, own);
 			written += own;
-			struct anchor *a = NULL;
+			size_t a = 0;
 			if (name) {
 				if (nanchors == cap) {
 					cap = cap ? 2 * cap : 16;
 					anchors = xrealloc(anchors,
 					    cap * sizeof *anchors);
 				}
-				a = &anchors[nanchors++];
-				*a = (struct anchor){xstrdup(name), own, 0,
+				anchors[nanchors++] = (struct anchor){
+				    xstrdup(name), own, 0,
 				    e.type != YAML_SCALAR_EVENT};
+				a = nanchors;
 			}
 			if (e.type == YAML_SCALAR_EVENT)
 				height = 0;
@@ -201,9 +203,10 @@ static int locate(struct yw *w, const char *text, size_t len)
 			struct level *l = &stack[--depth];
 			height = l->height;
 			if (l->anchor) {
-				l->anchor->weight = expanded - l->start;
-				l->anchor->height = height;
-				l->anchor->open = 0;
+				struct anchor *a = &anchors[l->anchor - 1];
+				a->weight = expanded - l->start;
+				a->height = height;
+				a->open = 0;
 			}
 			break;
 		}
