@@ -40,6 +40,8 @@ static void read_katex(struct yw *w, yaml_node_t *n, struct site_config *c)
 		    "definition");
 		return;
 	}
+	/* KaTeX would take the last of two definitions silently. */
+	yw_check_unique(w, m, "macros");
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
 	    p < m->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&w->doc, p->key);

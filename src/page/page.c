@@ -108,8 +108,7 @@ static int split(const char *path, const char *text, size_t len,
 
 /* ---- readers of the front matter parts */
 
-/* Page ids: lowercase letters, digits and '-', in folder/name parts. */
-static int valid_page_id(const char *s)
+int page_id_valid(const char *s)
 {
 	int part = 0, parts = 0;
 	for (; *s; s++) {
@@ -135,11 +134,11 @@ static void read_page_ids(struct yw *w, yaml_node_t *n, const char *key,
 		return;
 	for (size_t i = 0; i < out->nitems; i++) {
 		struct located *l = &out->items[i];
-		if (!valid_page_id(l->s))
+		if (!page_id_valid(l->s))
 			diags_add(w->d, DIAG_ERROR, w->path, l->line, l->col,
 			    "page", "`%s` is not a page id (like "
 			    "`domain/concept`)", l->s);
-		if (!valid_page_id(l->s))
+		if (!page_id_valid(l->s))
 			w->errors++;
 	}
 }
@@ -178,7 +177,7 @@ static void read_related(struct yw *w, yaml_node_t *n, struct page_meta *m)
 		r->col = yw_col(w, it);
 		if (yw_is_scalar(it)) {
 			yw_string(w, it, "related", &r->page);
-			if (r->page && !valid_page_id(r->page))
+			if (r->page && !page_id_valid(r->page))
 				yw_error(w, it, "`%s` is not a page id; an "
 				    "external link is {title: ..., url: ...}",
 				    r->page);

@@ -130,6 +130,13 @@ struct page {
 	char source_sha256[65]; /* SHA-256 of the whole file, hex; "" if unknown */
 };
 
+/* A page id: parts of lowercase ASCII letters, digits and '-' (not
+ * first), joined by single '/' ("generative-models/normalizing-flows").
+ * The one rule for the ids a page cites, the files pages are read from
+ * (their path under content/ is their id, and their URL), and folio new.
+ * A source id (sources/<id>.yaml) is one such part. */
+int page_id_valid(const char *id);
+
 /* Reads and parses the page file at path, whose id is id.  On success
  * returns a new page (free with page_free) and may have appended warnings;
  * on failure appends errors ("path:line:col: error: page: ...") and returns

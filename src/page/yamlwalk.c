@@ -14,6 +14,53 @@
 
 /* ---- loading */
 
+/* The mark (0-based line and column) of byte offset in text.  libyaml's
+ * reader errors (bad UTF-8, control characters) give a byte offset, not a
+ * mark; this counts as libyaml's scanner counts its marks, so that these
+ * errors are located like every other: a line ends at LF, CR, CR LF, NEL,
+ * LS or PS, and a column counts characters, not bytes.  A leading byte
+ * order mark is not a character of the first line.  The reader gives the
+ * offset of a bad trailing octet itself; the mark is that of the
+ * character it was to end, whose leading octet is then moved back to.
+ * The text before that is valid UTF-8 (the reader got that far), so a
+ * character is any byte but a continuation byte. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t offset)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	yaml_mark_t m = {0};
+	size_t i = len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	if (offset > len)
+		offset = len;
+	for (size_t k = 1; k <= 3 && k <= offset; k++) {
+		unsigned char c = s[offset - k];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		size_t width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2
+		    : 1;
+		if (width > k)
+			offset -= k;
+		break;
+	}
+	while (i < offset) {
+		size_t brk = s[i] == '\r' && i + 1 < offset && s[i + 1] == '\n'
+		    ? 2 : s[i] == '\r' || s[i] == '\n' ? 1
+		    : i + 1 < offset && s[i] == 0xC2 && s[i + 1] == 0x85 ? 2
+		    : i + 2 < offset && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) ? 3 : 0;
+		if (brk) {
+			m.line++;
+			m.column = 0;
+			i += brk;
+			continue;
+		}
+		if ((s[i] & 0xC0) != 0x80)
+			m.column++;
+		i++;
+	}
+	m.index = offset;
+	return m;
+}
+
 int yw_load(struct yw *w, const char *stage, const char *path,
     const char *text, size_t len, int line_offset, struct diags *d)
 {
@@ -32,6 +79,8 @@ int yw_load(struct yw *w, const char *stage, const char *path,
 		struct buf b = {0};
 		buf_printf(&b, "YAML: %s", parser.problem ? parser.problem
 		    : "syntax error");
+		if (parser.error == YAML_READER_ERROR)
+			m = mark_at(text, len, parser.problem_offset);
 		if (ctx)
 			buf_printf(&b, " %s started at line %d, column %d", ctx,
 			    (int)cm.line + 1 + line_offset, (int)cm.column + 1);
@@ -44,6 +93,10 @@ int yw_load(struct yw *w, const char *stage, const char *path,
 	}
 	yaml_parser_delete(&parser);
 	w->loaded = 1;
+	if (yw_check_bounds(w, text, len) != 0) {
+		yw_free(w);
+		return -1;
+	}
 	return 0;
 }
 
@@ -134,6 +187,9 @@ static const char *type_name(const yaml_node_t *n)
 	}
 }
 
+static void duplicate(struct yw *w, yaml_node_pair_t *first,
+    yaml_node_pair_t *p, const char *what);
+
 int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
     const char *const *allowed)
 {
@@ -165,18 +221,36 @@ int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
 				    key, what);
 			continue;
 		}
-		for (yaml_node_pair_t *q = first; q < p; q++) {
-			yaml_node_t *k2 = yaml_document_get_node(&w->doc,
-			    q->key);
-			if (yw_is_scalar(k2) && !strcmp(yw_scalar(k2), key)) {
-				yw_error(w, k, "duplicate key `%s` in %s "
-				    "(first at line %d)", key, what,
-				    yw_line(w, k2));
-				break;
-			}
-		}
+		duplicate(w, first, p, what);
 	}
 	return 0;
+}
+
+/* Reports the key of pair p of a mapping whose pairs start at first when
+ * an earlier pair has the same scalar key. */
+static void duplicate(struct yw *w, yaml_node_pair_t *first,
+    yaml_node_pair_t *p, const char *what)
+{
+	yaml_node_t *k = yaml_document_get_node(&w->doc, p->key);
+	if (!yw_is_scalar(k))
+		return;
+	for (yaml_node_pair_t *q = first; q < p; q++) {
+		yaml_node_t *k2 = yaml_document_get_node(&w->doc, q->key);
+		if (yw_is_scalar(k2) && !strcmp(yw_scalar(k2), yw_scalar(k))) {
+			yw_error(w, k, "duplicate key `%s` in %s (first at "
+			    "line %d)", yw_scalar(k), what, yw_line(w, k2));
+			return;
+		}
+	}
+}
+
+void yw_check_unique(struct yw *w, yaml_node_t *n, const char *what)
+{
+	if (!yw_is_map(n))
+		return;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    p < n->data.mapping.pairs.top; p++)
+		duplicate(w, n->data.mapping.pairs.start, p, what);
 }
 
 /* The pair of mapping n whose key is the scalar key, or NULL. */
@@ -416,11 +490,12 @@ static int looks_numeric(const char *s)
 	return *p == '\0';
 }
 
-/* text: every scalar becomes a JSON string (see yw_to_json_text). */
-static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
-    int text)
+/* text: every scalar becomes a JSON string (see yw_to_json_text).  The
+ * recursion is as deep as the document, which yw_load bounded, and so is
+ * the output (with aliases expanded). */
+static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int text)
 {
-	if (!n || depth > 64) {
+	if (!n) {
 		buf_puts(b, "null");
 		return;
 	}
@@ -435,7 +510,7 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 			json_string(b, yw_is_scalar(k) ? yw_scalar(k) : "?");
 			buf_putc(b, ':');
 			to_json(w, yaml_document_get_node(&w->doc, p->value),
-			    b, depth + 1, text);
+			    b, text);
 		}
 		buf_putc(b, '}');
 	} else if (n->type == YAML_SEQUENCE_NODE) {
@@ -443,7 +518,7 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 		for (size_t i = 0; i < yw_seq_len(w, n); i++) {
 			if (i)
 				buf_putc(b, ',');
-			to_json(w, yw_seq_item(w, n, i), b, depth + 1, text);
+			to_json(w, yw_seq_item(w, n, i), b, text);
 		}
 		buf_putc(b, ']');
 	} else {
@@ -464,14 +539,14 @@ static void to_json(struct yw *w, yaml_node_t *n, struct buf *b, int depth,
 char *yw_to_json(struct yw *w, yaml_node_t *n)
 {
 	struct buf b = {0};
-	to_json(w, n, &b, 0, 0);
+	to_json(w, n, &b, 0);
 	return buf_detach(&b);
 }
 
 char *yw_to_json_text(struct yw *w, yaml_node_t *n)
 {
 	struct buf b = {0};
-	to_json(w, n, &b, 0, 1);
+	to_json(w, n, &b, 1);
 	return buf_detach(&b);
 }
 

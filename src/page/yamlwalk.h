@@ -26,6 +26,11 @@ struct yw {
 int yw_load(struct yw *w, const char *stage, const char *path,
     const char *text, size_t len, int line_offset, struct diags *d);
 void yw_free(struct yw *w);
+/* yamlbounds.c: checks that the document w loaded from text nests at most
+ * 64 levels deep and that its aliases add at most 1 MiB to it (the limits
+ * and why are there); otherwise reports the node or alias at fault and
+ * returns -1.  yw_load calls it: the readers may rely on both. */
+int yw_check_bounds(struct yw *w, const char *text, size_t len);
 yaml_node_t *yw_root(struct yw *w);
 
 int yw_line(const struct yw *w, const yaml_node_t *n);
@@ -43,6 +48,9 @@ void yw_warning(struct yw *w, const yaml_node_t *n, const char *fmt, ...)
  * keys), -1 when it is not one. */
 int yw_check_map(struct yw *w, yaml_node_t *n, const char *what,
     const char *const *allowed);
+/* Reports every key of mapping n (when it is one) that an earlier key
+ * repeats, as yw_check_map does, for a mapping whose keys are free. */
+void yw_check_unique(struct yw *w, yaml_node_t *n, const char *what);
 /* The value of key in mapping n, or NULL. */
 yaml_node_t *yw_get(struct yw *w, yaml_node_t *n, const char *key);
 /* The key node of key in mapping n, for positions, or NULL. */

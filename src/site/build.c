@@ -363,7 +363,8 @@ static int swap_in(const char *staged, const char *out, struct diags *d)
 /* ---- the commands */
 
 /* Resolves the paths of o (before leaving the current folder) and enters
- * the site folder.  On failure releases what it set up and returns -1. */
+ * the site folder, which must hold content/.  On failure reports why,
+ * releases what it set up and returns -1. */
 static int enter(const struct site_opts *o, struct site *s, char **out,
     struct diags *d)
 {
@@ -377,6 +378,19 @@ static int enter(const struct site_opts *o, struct site *s, char **out,
 	if (o->dir && chdir(o->dir) != 0) {
 		diags_add(d, DIAG_ERROR, o->dir, 0, 0, "site",
 		    "cannot enter the site folder: %s", strerror(errno));
+		free(theme);
+		site_free(s);
+		free(*out);
+		return -1;
+	}
+	/* Without content/ this is not a site folder: a usage error, like
+	 * a -C folder that does not exist. */
+	if (!path_is_dir("content")) {
+		char *where = path_join(o->dir ? o->dir : ".", "content");
+		diags_add(d, DIAG_ERROR, where, 0, 0, "site", "no such "
+		    "folder: a site folder holds content/ (run folio in one, "
+		    "or pass -C DIR)");
+		free(where);
 		free(theme);
 		site_free(s);
 		free(*out);
@@ -442,6 +456,8 @@ int site_build(const struct site_opts *o, struct diags *d)
 		system = 1;
 	} else if (write_site(&s, rs, staged, d) != 0) {
 		system = 1;
+	} else if (site_written_twice(&s, d)) {
+		/* The previous site stays. */
 	} else {
 		site_sweep(&s, staged);
 		if (swap_in(staged, out, d) != 0)
@@ -467,10 +483,15 @@ int site_check(const struct site_opts *o, struct diags *d)
 {
 	struct site s;
 	char *out = NULL;
-	if (enter(o, &s, &out, d) != 0)
+	if (enter(o, &s, &out, d) != 0) {
+		/* No report without a site: say why as main does for the
+		 * other commands (this printed nothing). */
+		diags_print(stderr, d);
 		return 2;
+	}
 	int lock = site_lock(d);
 	if (lock < 0) {
+		diags_print(stderr, d);
 		site_free(&s);
 		free(out);
 		return 2;

@@ -9,19 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A page id: lowercase letters, digits, '-' and '/' between parts. */
-static int valid_id(const char *id)
-{
-	if (!*id || *id == '/' || id[strlen(id) - 1] == '/' ||
-	    strstr(id, "//"))
-		return 0;
-	for (const char *s = id; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '/'))
-			return 0;
-	return 1;
-}
-
 /* "no page ID", with the closest page id of the site as a hint. */
 static void no_such_page(const struct site_opts *o, const char *id,
     struct diags *d)
@@ -55,7 +42,7 @@ int site_pin(const struct site_opts *o, const char *ref, struct diags *d)
 	}
 	char *id = xstrndup(ref, (size_t)(hash - ref));
 	char *path = xasprintf("content/%s.md", id);
-	if (!valid_id(id) || !path_exists(path)) {
+	if (!page_id_valid(id) || !path_exists(path)) {
 		no_such_page(o, id, d);
 		free(path);
 		free(id);
@@ -185,7 +172,7 @@ int site_new_page(const struct site_opts *o, const char *id, struct diags *d)
 		    "cannot enter the site folder: %s", strerror(errno));
 		return 2;
 	}
-	if (!valid_id(id) || !strchr(id, '/')) {
+	if (!page_id_valid(id) || !strchr(id, '/')) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "new",
 		    "`%s` is not a page id: use lowercase letters, digits and "
 		    "'-', as domain/concept", id);

@@ -69,6 +69,14 @@ struct dir_visit {
 const struct dir_visit *dir_visit_loop(const struct dir_visit *up, dev_t dev,
     ino_t ino);
 
+/* paths.c: a file to copy from content/ (rel, its path there) has a name
+ * fit for a URL: letters, digits, '.', '_', '-' and '/'. */
+int site_media_name_valid(const char *rel);
+/* paths.c: no page or file of content/ would be written where another
+ * one, or folio itself, writes (the reserved names are listed there).
+ * Returns the number of errors added. */
+size_t site_check_paths(const struct site *s, struct diags *d);
+
 /* graph.c: prerequisites, next and related pages exist; no prerequisite
  * cycle.  Returns the number of errors added. */
 size_t site_check_graph(const struct site *s, struct diags *d);
@@ -118,6 +126,10 @@ int site_write_template(struct site *s, const struct render_set *rs,
 int site_output(struct site *s, const char *out, const char *rel,
     const void *data, size_t len, struct diags *d);
 void site_sweep(struct site *s, const char *out);
+/* output.c: reports each file this build wrote more than once (the last
+ * writer won; site_check_paths should have refused the site) and returns
+ * their number.  It sorts s->written. */
+size_t site_written_twice(struct site *s, struct diags *d);
 
 /* lock.c: takes the site's build lock (build/folio.lock, exclusive
  * flock), waiting for another build or check of the site to let go of it

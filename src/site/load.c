@@ -49,9 +49,14 @@ const struct dir_visit *dir_visit_loop(const struct dir_visit *up, dev_t dev,
  * that start with '.'; up are the folders dir is in.  Returns -1 with a
  * diagnostic when dir can't be read, or leads back to a folder it is in
  * (a symbolic link loop, which would otherwise be walked until the path
- * is too long). */
+ * is too long).  With every_file_read (content/: each file is a page or
+ * is copied), only regular files are collected (symbolic links followed)
+ * and anything else is an error at its path, for folio check too (a fifo
+ * would block the read forever, /dev/zero never end); the walk goes on.
+ * Otherwise the reader of each file it uses refuses the others
+ * (file_read). */
 static int walk(const char *dir, const char *rel, const struct dir_visit *up,
-    struct names *out, struct diags *d)
+    int every_file_read, struct names *out, struct diags *d)
 {
 	struct stat st;
 	const struct dir_visit *loop;
@@ -81,11 +86,24 @@ static int walk(const char *dir, const char *rel, const struct dir_visit *up,
 		char *path = path_join(dir, e->d_name);
 		char *relpath = *rel ? path_join(rel, e->d_name)
 				     : xstrdup(e->d_name);
-		if (path_is_dir(path)) {
-			r = walk(path, relpath, &here, out, d);
-			free(relpath);
-		} else {
+		struct stat est;
+		if (!every_file_read && !path_is_dir(path)) {
 			names_add(out, relpath);
+		} else if (stat(path, &est) != 0) {
+			diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+			    "cannot open: %s", strerror(errno));
+			free(relpath);
+		} else if (S_ISDIR(est.st_mode)) {
+			r = walk(path, relpath, &here, every_file_read, out,
+			    d);
+			free(relpath);
+		} else if (S_ISREG(est.st_mode)) {
+			names_add(out, relpath);
+		} else {
+			diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+			    "not a regular file: folio reads only files (or "
+			    "symbolic links to files) here");
+			free(relpath);
 		}
 		free(path);
 	}
@@ -195,19 +213,39 @@ static void load_pages(struct site *s, struct diags *d)
 		    "pass -C DIR");
 		return;
 	}
-	if (walk("content", "", NULL, &files, d) != 0)
+	if (walk("content", "", NULL, 1, &files, d) != 0)
 		return;
 	struct loader l = {.site = s};
 	l.items = xcalloc(files.nitems + 1, sizeof *l.items);
 	struct names media = {0};
 	for (size_t i = 0; i < files.nitems; i++) {
 		char *rel = files.items[i];
-		if (str_ends(rel, ".md"))
-			l.items[l.n++].rel = rel;
-		else if (strcmp(rel, "site.yaml"))
-			names_add(&media, rel);
-		else
+		char *path = path_join("content", rel);
+		/* site.yaml is the config's, which reports one that is not a
+		 * file (and so what a folder of that name holds). */
+		if (!strcmp(rel, "site.yaml") || str_starts(rel, "site.yaml/")) {
 			free(rel);
+		} else if (str_ends(rel, ".md")) {
+			char *id = xstrndup(rel, strlen(rel) - 3);
+			if (page_id_valid(id)) {
+				l.items[l.n++].rel = rel;
+			} else {
+				diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+				    "`%s` is not a page id: the folder and "
+				    "file names of a page (its URL) use "
+				    "lowercase letters, digits and '-'", id);
+				free(rel);
+			}
+			free(id);
+		} else if (site_media_name_valid(rel)) {
+			names_add(&media, rel);
+		} else {
+			diags_add(d, DIAG_ERROR, path, 0, 0, "site", "a file "
+			    "copied into the site is named (in its URL) with "
+			    "letters, digits, '.', '_' and '-' only");
+			free(rel);
+		}
+		free(path);
 	}
 	free(files.items);
 	if (media.nitems)
@@ -256,7 +294,7 @@ static size_t load_sources(struct site *s, struct diags *d)
 	struct names files = {0};
 	if (!path_is_dir("sources"))
 		return 0;
-	if (walk("sources", "", NULL, &files, d) != 0)
+	if (walk("sources", "", NULL, 0, &files, d) != 0)
 		return 1;
 	size_t errors = 0;
 	s->sources = xcalloc(files.nitems, sizeof *s->sources);
@@ -266,6 +304,17 @@ static size_t load_sources(struct site *s, struct diags *d)
 			char *path = path_join("sources", rel);
 			char *id = xstrndup(rel, strlen(rel) - 5);
 			size_t before = diags_count(d, DIAG_ERROR);
+			if (!page_id_valid(id)) {
+				diags_add(d, DIAG_ERROR, path, 0, 0, "site",
+				    "`%s` is not a source id: the file name of "
+				    "a source (its URL) uses lowercase "
+				    "letters, digits and '-'", id);
+				errors++;
+				free(id);
+				free(path);
+				free(rel);
+				continue;
+			}
 			struct source *src = source_load(path, id, d);
 			if (src)
 				s->sources[s->nsources++] = src;
@@ -294,6 +343,7 @@ size_t site_load(struct site *s, struct diags *d)
 	s->config = site_config_load("content/site.yaml", d);
 	site_math_prepare(s);
 	load_pages(s, d);
+	site_check_paths(s, d);
 	prefault_heap(main_heap_for(s->npages));
 	load_sources(s, d);
 	return diags_count(d, DIAG_ERROR) - before;

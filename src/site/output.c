@@ -95,6 +95,23 @@ static int sweep(const char *dir, const char *rel, char **w, size_t n)
 	return empty;
 }
 
+size_t site_written_twice(struct site *s, struct diags *d)
+{
+	size_t errors = 0;
+	if (s->nwritten)
+		qsort(s->written, s->nwritten, sizeof *s->written, cmp_str);
+	for (size_t i = 1; i < s->nwritten; i++)
+		if (!strcmp(s->written[i - 1], s->written[i]) &&
+		    (i < 2 || strcmp(s->written[i - 2], s->written[i]))) {
+			diags_add(d, DIAG_ERROR, s->written[i], 0, 0, "site",
+			    "written twice by one build: a name folio "
+			    "writes is missing from its reserved names "
+			    "(src/site/paths.c); please report it");
+			errors++;
+		}
+	return errors;
+}
+
 void site_sweep(struct site *s, const char *out)
 {
 	if (s->nwritten)

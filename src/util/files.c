@@ -21,18 +21,26 @@ int file_read(const char *path, char **out, size_t *len, struct diags *d,
     const char *stage)
 {
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Only a regular file is read: a fifo would block (opening one
+	 * without O_NONBLOCK waits for a writer), a device may never end. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "cannot open: %s",
 		    strerror(errno));
 		return -1;
 	}
+	struct stat st;
+	int err = fstat(fd, &st) != 0 ? errno : 0;
+	if (err || !S_ISREG(st.st_mode)) {
+		diags_add(d, DIAG_ERROR, path, 0, 0, stage, "%s",
+		    err ? strerror(err) : "not a regular file");
+		close(fd);
+		return -1;
+	}
 	/* Read straight into a buffer of the file's size (plus the NUL and
 	 * one byte to see the end), growing it only when the file is longer
 	 * than fstat said (a file being written, or one under /proc). */
-	struct stat st;
-	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0
-	    ? (size_t)st.st_size + 2 : 4096;
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
 	char *data = xmalloc(cap);
 	size_t n = 0;
 	for (;;) {

@@ -103,7 +103,9 @@ void diags_free(struct diags *d);
 
 /* ---- files */
 /* Reads a whole file into a fresh NUL-terminated string (*len gets its
- * length, when len is not NULL).  On failure appends a system diagnostic for
+ * length, when len is not NULL).  Only a regular file (symbolic links
+ * followed) is read: anything else is an error, not a wait or an endless
+ * read.  On failure appends a system diagnostic for
  * the stage and returns -1; returns 0 on success. */
 int file_read(const char *path, char **out, size_t *len, struct diags *d,
     const char *stage);
