@@ -589,6 +589,8 @@ json_t *site_context_base(const struct site *s, const char *root,
 		char *c = xasprintf("%s/%s", s->config->base_url, path);
 		set_str(ctx, "canonical", c);
 		free(c);
+	}
+	if (*s->config->base_url) {
 		/* feed.xml exists only with base_url (feed.c says why). */
 		char *feed = xasprintf("%sfeed.xml", root);
 		set_str(ctx, "feed_url", feed);

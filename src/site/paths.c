@@ -31,7 +31,10 @@ static const struct reserved {
 	{"404.html", "the not-found page"},
 	{"sitemap.xml", "the sitemap"},
 	{"robots.txt", "robots.txt"},
+	{"feed.xml", "the Atom feed"},
 	{"claims/", "the claims dashboard"},
+	{"graph/", "the concept graph"},
+	{"search/", "the search page and its index"},
 	{"sources/", "the source pages"},
 	{"static/", "the theme's files and KaTeX"},
 };
