@@ -1,9 +1,9 @@
 /*
- * mathsyntax.c -- $..$ and $$..$$ for cmark-gfm, the $$-line prepass, and
+ * mathsyntax.c -- $..$ and $$..$$ for cmark-gfm, and
  * mapping offsets in TeX back to the Markdown source.
  *
- * Divisions:
- *   prepass    lines holding only `$$` become ```math fences
+ * Divisions (the `$$`-line prepass is in prepass.c):
+ *   lines      reading the body line by line
  *   extension  the inline syntax extension and its match function
  *   locate     offsets in a math node's TeX -> line:col in the body
  */
@@ -26,7 +26,7 @@ struct mathinfo {
 	size_t leadlen;  /* bytes in lead */
 };
 
-/* ---- prepass */
+/* ---- lines */
 
 /* One physical line of the input: [start, end) without its line ending. */
 struct line {
@@ -45,148 +45,6 @@ static struct line line_at(const char *text, size_t len, size_t pos)
 	if (l.n > 0 && l.s[l.n - 1] == '\r')
 		l.n--;
 	return l;
-}
-
-/* Length of a container prefix: block-quote markers and the blanks around
- * them, then at most 3 spaces of indent.  Returns (size_t)-1 when the line
- * is indented 4 or more (an indented code line). */
-static size_t line_prefix(const struct line *l)
-{
-	size_t i = 0, spaces;
-	for (;;) {
-		size_t j = i;
-		spaces = 0;
-		while (j < l->n && l->s[j] == ' ' && spaces < 4)
-			j++, spaces++;
-		if (j < l->n && l->s[j] == '>' && spaces < 4) {
-			i = j + 1;
-			if (i < l->n && l->s[i] == ' ')
-				i++;
-			continue;
-		}
-		if (spaces >= 4 || (j < l->n && l->s[j] == '\t'))
-			return (size_t)-1;
-		return j;
-	}
-}
-
-static int line_is_dollars(const struct line *l)
-{
-	size_t i = line_prefix(l);
-	if (i == (size_t)-1 || i + 2 > l->n || l->s[i] != '$' ||
-	    l->s[i + 1] != '$')
-		return 0;
-	for (i += 2; i < l->n; i++)
-		if (l->s[i] != ' ' && l->s[i] != '\t')
-			return 0;
-	return 1;
-}
-
-/* When l opens a code fence, stores its character and length and returns 1. */
-static int fence_open(const struct line *l, char *c, size_t *n)
-{
-	size_t i = line_prefix(l), k;
-	if (i == (size_t)-1 || i >= l->n || (l->s[i] != '`' && l->s[i] != '~'))
-		return 0;
-	for (k = i; k < l->n && l->s[k] == l->s[i]; k++)
-		;
-	if (k - i < 3)
-		return 0;
-	if (l->s[i] == '`' && memchr(l->s + k, '`', l->n - k))
-		return 0;
-	*c = l->s[i];
-	*n = k - i;
-	return 1;
-}
-
-static int fence_closes(const struct line *l, char c, size_t n)
-{
-	size_t i = line_prefix(l), k;
-	if (i == (size_t)-1)
-		return 0;
-	for (k = i; k < l->n && l->s[k] == c; k++)
-		;
-	if (k - i < n)
-		return 0;
-	for (; k < l->n; k++)
-		if (l->s[k] != ' ' && l->s[k] != '\t')
-			return 0;
-	return 1;
-}
-
-/* Longest run of backticks that starts a line (after its prefix) among the
- * lines in [from, to). */
-static size_t backtick_run(const char *text, size_t len, size_t from,
-    size_t to)
-{
-	size_t best = 0, pos = from;
-	while (pos < to) {
-		struct line l = line_at(text, len, pos);
-		size_t i = line_prefix(&l), k;
-		if (i != (size_t)-1) {
-			for (k = i; k < l.n && l.s[k] == '`'; k++)
-				;
-			if (k - i > best)
-				best = k - i;
-		}
-		pos += l.full;
-	}
-	return best;
-}
-
-/* Writes line l with its `$$` replaced by a fence of n backticks and info. */
-static void put_fence(struct buf *b, const struct line *l, size_t n,
-    const char *info)
-{
-	size_t i = line_prefix(l);
-	buf_put(b, l->s, i);
-	for (size_t k = 0; k < n; k++)
-		buf_putc(b, '`');
-	buf_puts(b, info);
-	buf_put(b, l->s + l->n, l->full - l->n);
-}
-
-char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
-{
-	struct buf b = {0};
-	size_t pos = 0, fence_n = 0;
-	char fence_c = 0;
-
-	buf_put(&b, "", 0);
-	while (pos < len) {
-		struct line l = line_at(text, len, pos);
-		if (fence_c) {
-			if (fence_closes(&l, fence_c, fence_n))
-				fence_c = 0;
-		} else if (line_is_dollars(&l)) {
-			size_t q = pos + l.full;
-			struct line m = {0};
-			while (q < len) {
-				m = line_at(text, len, q);
-				if (line_is_dollars(&m))
-					break;
-				q += m.full;
-			}
-			if (q < len) {
-				size_t run = backtick_run(text, len,
-				    pos + l.full, q);
-				size_t n = run >= 3 ? run + 1 : 3;
-				put_fence(&b, &l, n, "math");
-				buf_put(&b, text + pos + l.full,
-				    q - pos - l.full);
-				put_fence(&b, &m, n, "");
-				pos = q + m.full;
-				continue;
-			}
-		} else if (fence_open(&l, &fence_c, &fence_n)) {
-			/* inside a code fence from the next line on */
-		}
-		buf_put(&b, l.s, l.full);
-		pos += l.full;
-	}
-	if (outlen)
-		*outlen = b.len;
-	return buf_detach(&b);
 }
 
 /* ---- extension */
