@@ -213,7 +213,10 @@ static void found_math_inline(struct finder *f, cmark_node *n, int kind)
 	m->tex = xstrdup(cmark_node_get_literal(n));
 	m->display = kind == 2;
 	m->node = n;
-	md_math_locate(doc, m, 0, &m->line, &m->col);
+	/* The column is found when asked for (md_math_locate), for an
+	 * error: finding it for every formula is quadratic in a line. */
+	m->line = file_line(doc, mathsyntax_line(doc->page->body,
+	    doc->page->body_len, n));
 }
 
 /* The block after n, skipping nothing: a witness's output block must come
@@ -563,7 +566,7 @@ void md_math_locate(const struct md_doc *doc, const struct md_math *m,
 {
 	int l = 1, c = 1;
 	*line = m->line;
-	*col = m->col;
+	*col = m->col > 0 ? m->col : 1;
 	if (!m->node) {
 		/* The tree was released after parsing: parse it again (this
 		 * happens for errors only). */

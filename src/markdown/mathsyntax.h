@@ -74,6 +74,12 @@ int mathsyntax_node_math(cmark_node *node);
 void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
     size_t off, int *line, int *col);
 
+/* The line mathsyntax_locate gives for offset 0, at the cost of finding
+ * the block's first line only: the column takes a match of the text
+ * before the formula on its line, which for a line of N formulas would
+ * cost N times the line's length in all. */
+int mathsyntax_line(const char *body, size_t body_len, cmark_node *node);
+
 /* The same for a ```math fenced code block (node of type
  * CMARK_NODE_CODE_BLOCK): off is an offset into cmark_node_get_literal. */
 void mathsyntax_locate_block(const char *body, size_t body_len,
