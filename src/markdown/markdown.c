@@ -408,25 +408,6 @@ char *md_slug(const char *text)
 	return buf_detach(&b);
 }
 
-/* An anchor not yet used on the page: slug, slug-2, slug-3, ... */
-static char *unique_anchor(struct md_doc *doc, const char *text)
-{
-	char *slug = md_slug(text);
-	char *a = xstrdup(slug);
-	for (int k = 2;; k++) {
-		int used = 0;
-		for (size_t i = 0; i < doc->nsections; i++)
-			if (!strcmp(doc->sections[i].anchor, a))
-				used = 1;
-		if (!used)
-			break;
-		free(a);
-		a = xasprintf("%s-%d", slug, k);
-	}
-	free(slug);
-	return a;
-}
-
 static void found_section(struct finder *f, cmark_node *n)
 {
 	struct md_doc *doc = f->doc;
@@ -438,8 +419,7 @@ static void found_section(struct finder *f, cmark_node *n)
 	char *name = md__heading_text(n);
 	struct md_section *s = &doc->sections[doc->nsections];
 	memset(s, 0, sizeof *s);
-	s->anchor = unique_anchor(doc, name);
-	doc->nsections++;
+	doc->nsections++;   /* its anchor: md__assign_anchors */
 	s->name = name;
 	s->line = file_line(doc, cmark_node_get_start_line(n));
 	s->standard = -1;
@@ -600,6 +580,7 @@ static struct md_doc *parse(const struct page *p, struct diags *d)
 	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
+	md__assign_anchors(doc, priv->root);
 	return doc;
 }
 
@@ -652,6 +633,9 @@ void md_free(struct md_doc *doc)
 	struct md_priv *priv = doc->priv;
 	if (priv) {
 		md__tree_release(doc);
+		for (size_t i = 0; i < priv->nheading_ids; i++)
+			free(priv->heading_ids[i]);
+		free(priv->heading_ids);
 		free(priv);
 	}
 	free_objects(doc);
