@@ -206,10 +206,12 @@ static char *heading_html(const struct md_doc *doc, cmark_node *n)
 }
 
 /* Level-2 headings become section markers; deeper ones get an id marker
- * that the output pass folds into the tag. */
+ * that the output pass folds into the tag (their ids are from
+ * md__assign_anchors, in the same order). */
 static void mark_headings(struct md_doc *doc, cmark_node *root)
 {
-	size_t section = 0;
+	struct md_priv *priv = doc->priv;
+	size_t section = 0, deeper = 0;
 	cmark_node *n = cmark_node_first_child(root);
 	while (n) {
 		cmark_node *next = cmark_node_next(n);
@@ -221,15 +223,12 @@ static void mark_headings(struct md_doc *doc, cmark_node *root)
 				replace_node(n, CMARK_NODE_HTML_BLOCK,
 				    SECTION_MARK "\n");
 				section++;
-			} else if (level > 2) {
-				char *text = md__heading_text(n);
-				char *slug = md_slug(text);
-				char *mark = xasprintf(ID_MARK "%s-->\n", slug);
+			} else if (level > 2 && deeper < priv->nheading_ids) {
+				char *mark = xasprintf(ID_MARK "%s-->\n",
+				    priv->heading_ids[deeper++]);
 				cmark_node_insert_before(n, html_node(
 				    CMARK_NODE_HTML_BLOCK, mark));
 				free(mark);
-				free(slug);
-				free(text);
 			}
 		}
 		n = next;

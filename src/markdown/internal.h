@@ -16,6 +16,9 @@ struct md_priv {
 	cmark_parser *parser;          /* with the extensions attached */
 	cmark_syntax_extension *math;  /* ours, freed with the doc */
 	cmark_node *root;              /* the tree, or NULL when released */
+	char **heading_ids;            /* ids of the top-level headings of
+	                                  level 3 and deeper, in order */
+	size_t nheading_ids;
 };
 
 /* markdown.c: frees the doc's tree (its objects keep their data). */
@@ -25,6 +28,10 @@ void md__tree_release(struct md_doc *doc);
 void md__tree_restore(struct md_doc *doc);
 /* markdown.c: a heading's text, without markup; the caller frees. */
 char *md__heading_text(cmark_node *n);
+/* anchors.c: gives the sections their anchors and the deeper top-level
+ * headings their ids (priv->heading_ids), unique among every id of the
+ * page; call once, after the objects are found. */
+void md__assign_anchors(struct md_doc *doc, cmark_node *root);
 /* html.c: renders the tree once, with placeholders where formulas and
  * witnesses go, into the doc's HTML fields; then releases the tree. */
 void md__prerender(struct md_doc *doc);

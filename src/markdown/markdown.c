@@ -54,26 +54,26 @@ struct info {
 	char lang[32];
 	char *keys[8];
 	char *values[8];
-	int lines[8];
+	size_t offs[8];    /* where each key starts in the info string */
 	size_t n;
 };
 
 static void info_parse(const char *s, struct info *in)
 {
 	memset(in, 0, sizeof *in);
-	while (*s == ' ' || *s == '\t')
-		s++;
 	size_t i = 0;
 	while (*s && !isspace((unsigned char)*s) && i + 1 < sizeof in->lang)
 		in->lang[i++] = *s++;
 	while (*s && !isspace((unsigned char)*s))
 		s++;
+	const char *info = s;
 	while (*s && in->n < 8) {
 		while (isspace((unsigned char)*s))
 			s++;
 		if (!*s)
 			break;
 		const char *k = s;
+		in->offs[in->n] = (size_t)(k - info);
 		while (*s && *s != '=' && !isspace((unsigned char)*s))
 			s++;
 		in->keys[in->n] = xstrndup(k, (size_t)(s - k));
@@ -95,12 +95,19 @@ static void info_free(struct info *in)
 	}
 }
 
-static const char *info_get(const struct info *in, const char *key)
+/* The index of attribute key, or -1. */
+static int info_find(const struct info *in, const char *key)
 {
 	for (size_t i = 0; i < in->n; i++)
 		if (!strcmp(in->keys[i], key))
-			return in->values[i] ? in->values[i] : "";
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+static const char *info_get(const struct info *in, const char *key)
+{
+	int i = info_find(in, key);
+	return i < 0 ? NULL : in->values[i] ? in->values[i] : "";
 }
 
 /* Object names: letters, digits, '-', '_' and '.', not empty. */
@@ -127,10 +134,54 @@ static int file_line(const struct md_doc *doc, int body_line)
 	return doc->page->body_line + body_line - 1;
 }
 
-static void fence_error(struct finder *f, cmark_node *n, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
+/* The column of attribute k of fence n's info string in the source: the
+ * info string starts after the fence characters and the blanks after
+ * them; cmark gives the fence's own column.  When the source spells the
+ * info string differently (a backslash escape before the key), the key is
+ * looked for from there on. */
+static int attr_column(const struct finder *f, cmark_node *n,
+    const struct info *in, size_t k)
+{
+	const struct page *p = f->doc->page;
+	const char *s = p->body, *end = p->body + p->body_len, *eol, *at;
+	size_t keylen = strlen(in->keys[k]);
+	for (int line = 1; line < cmark_node_get_start_line(n) && s < end;
+	    line++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl ? nl + 1 : end;
+	}
+	eol = memchr(s, '\n', (size_t)(end - s));
+	if (!eol)
+		eol = end;
+	at = s + cmark_node_get_start_column(n) - 1;
+	if (at > eol)
+		at = eol;
+	while (at < eol && (*at == ' ' || *at == '\t' || *at == '>'))
+		at++;
+	while (at < eol && (*at == '`' || *at == '~'))
+		at++;
+	while (at < eol && (*at == ' ' || *at == '\t'))
+		at++;
+	if (at + in->offs[k] + keylen <= eol &&
+	    !memcmp(at + in->offs[k], in->keys[k], keylen)) {
+		at += in->offs[k];
+	} else {
+		const char *q = at;
+		while (q + keylen <= eol && memcmp(q, in->keys[k], keylen))
+			q++;
+		if (q + keylen <= eol)
+			at = q;
+	}
+	return utf8_columns(s, (size_t)(at - s)) + 1;
+}
 
-static void fence_error(struct finder *f, cmark_node *n, const char *fmt, ...)
+/* Reports an error about fence n at its line and column col (its own
+ * column when col is 0). */
+static void fence_error(struct finder *f, cmark_node *n, int col,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void fence_error(struct finder *f, cmark_node *n, int col,
+    const char *fmt, ...)
 {
 	struct buf b = {0};
 	va_list ap;
@@ -139,7 +190,8 @@ static void fence_error(struct finder *f, cmark_node *n, const char *fmt, ...)
 	va_end(ap);
 	diags_add(f->d, DIAG_ERROR, f->doc->page->path,
 	    file_line(f->doc, cmark_node_get_start_line(n)),
-	    cmark_node_get_start_column(n), "markdown", "%s", b.data);
+	    col ? col : cmark_node_get_start_column(n), "markdown", "%s",
+	    b.data);
 	buf_free(&b);
 }
 
@@ -156,12 +208,13 @@ static int check_attrs(struct finder *f, cmark_node *n, const struct info *in,
 		if (ok)
 			continue;
 		const char *hint = closest_word(in->keys[i], allowed);
+		int col = attr_column(f, n, in, i);
 		if (hint)
-			fence_error(f, n, "unknown attribute `%s` on a ```%s "
+			fence_error(f, n, col, "unknown attribute `%s` on a ```%s "
 			    "block; did you mean `%s`?", in->keys[i],
 			    in->lang, hint);
 		else
-			fence_error(f, n, "unknown attribute `%s` on a ```%s "
+			fence_error(f, n, col, "unknown attribute `%s` on a ```%s "
 			    "block", in->keys[i], in->lang);
 		bad = 1;
 	}
@@ -186,14 +239,16 @@ static void found_math_block(struct finder *f, cmark_node *n,
 	static const char *const allowed[] = {"id", NULL};
 	check_attrs(f, n, in, allowed);
 	const char *id = info_get(in, "id");
+	int id_col = id ? attr_column(f, n, in, (size_t)info_find(in, "id"))
+	    : 0;
 	if (id && !valid_name(id)) {
-		fence_error(f, n, "equation id `%s` must be letters, digits, "
+		fence_error(f, n, id_col, "equation id `%s` must be letters, digits, "
 		    "'-', '_' or '.'", id);
 		id = NULL;
 	}
 	for (size_t i = 0; id && i < f->doc->nmath; i++)
 		if (f->doc->math[i].id && !strcmp(f->doc->math[i].id, id)) {
-			fence_error(f, n, "duplicate equation id `%s` (first "
+			fence_error(f, n, id_col, "duplicate equation id `%s` (first "
 			    "at line %d)", id, f->doc->math[i].line - 1);
 			id = NULL;
 		}
@@ -213,7 +268,10 @@ static void found_math_inline(struct finder *f, cmark_node *n, int kind)
 	m->tex = xstrdup(cmark_node_get_literal(n));
 	m->display = kind == 2;
 	m->node = n;
-	md_math_locate(doc, m, 0, &m->line, &m->col);
+	/* The column is found when asked for (md_math_locate), for an
+	 * error: finding it for every formula is quadratic in a line. */
+	m->line = file_line(doc, mathsyntax_line(doc->page->body,
+	    doc->page->body_len, n));
 }
 
 /* The block after n, skipping nothing: a witness's output block must come
@@ -237,21 +295,23 @@ static void found_witness(struct finder *f, cmark_node *n,
 	static const char *const out_allowed[] = {"tol", NULL};
 	struct md_doc *doc = f->doc;
 	const char *name = info_get(in, "witness");
+	int name_col = attr_column(f, n, in,
+	    (size_t)info_find(in, "witness"));
 	check_attrs(f, n, in, allowed);
 	if (!valid_name(name)) {
-		fence_error(f, n, "witness name `%s` must be letters, digits, "
+		fence_error(f, n, name_col, "witness name `%s` must be letters, digits, "
 		    "'-', '_' or '.'", name);
 		return;
 	}
 	for (size_t i = 0; i < doc->nwitnesses; i++)
 		if (!strcmp(doc->witnesses[i].name, name)) {
-			fence_error(f, n, "duplicate witness `%s` (first at "
+			fence_error(f, n, name_col, "duplicate witness `%s` (first at "
 			    "line %d)", name, doc->witnesses[i].line);
 			return;
 		}
 	cmark_node *out = output_after(n);
 	if (!out) {
-		fence_error(f, n, "witness `%s` has no ```output block right "
+		fence_error(f, n, 0, "witness `%s` has no ```output block right "
 		    "after it", name);
 		return;
 	}
@@ -264,7 +324,8 @@ static void found_witness(struct finder *f, cmark_node *n,
 		char *end;
 		tolv = strtod(tol, &end);
 		if (!*tol || *end || !(tolv >= 0)) {
-			fence_error(f, out, "`tol=%s` must be a non-negative "
+			fence_error(f, out, attr_column(f, out, &oi,
+			    (size_t)info_find(&oi, "tol")), "`tol=%s` must be a non-negative "
 			    "number like 1e-6", tol);
 			bad = 1;
 		}
@@ -299,7 +360,7 @@ static void found_code_block(struct finder *f, cmark_node *n)
 		found_math_block(f, n, &in);
 	} else if (info_get(&in, "witness")) {
 		if (strcmp(in.lang, "c"))
-			fence_error(f, n, "witnesses are C programs: write "
+			fence_error(f, n, 0, "witnesses are C programs: write "
 			    "```c witness=%s", info_get(&in, "witness"));
 		else
 			found_witness(f, n, &in);
@@ -309,7 +370,7 @@ static void found_code_block(struct finder *f, cmark_node *n)
 		if (prev && cmark_node_get_type(prev) == CMARK_NODE_CODE_BLOCK)
 			info_parse(cmark_node_get_fence_info(prev), &pi);
 		if (!info_get(&pi, "witness"))
-			fence_error(f, n, "```output block without a ```c "
+			fence_error(f, n, 0, "```output block without a ```c "
 			    "witness=NAME block before it");
 		info_free(&pi);
 	}
@@ -347,25 +408,6 @@ char *md_slug(const char *text)
 	return buf_detach(&b);
 }
 
-/* An anchor not yet used on the page: slug, slug-2, slug-3, ... */
-static char *unique_anchor(struct md_doc *doc, const char *text)
-{
-	char *slug = md_slug(text);
-	char *a = xstrdup(slug);
-	for (int k = 2;; k++) {
-		int used = 0;
-		for (size_t i = 0; i < doc->nsections; i++)
-			if (!strcmp(doc->sections[i].anchor, a))
-				used = 1;
-		if (!used)
-			break;
-		free(a);
-		a = xasprintf("%s-%d", slug, k);
-	}
-	free(slug);
-	return a;
-}
-
 static void found_section(struct finder *f, cmark_node *n)
 {
 	struct md_doc *doc = f->doc;
@@ -377,8 +419,7 @@ static void found_section(struct finder *f, cmark_node *n)
 	char *name = md__heading_text(n);
 	struct md_section *s = &doc->sections[doc->nsections];
 	memset(s, 0, sizeof *s);
-	s->anchor = unique_anchor(doc, name);
-	doc->nsections++;
+	doc->nsections++;   /* its anchor: md__assign_anchors */
 	s->name = name;
 	s->line = file_line(doc, cmark_node_get_start_line(n));
 	s->standard = -1;
@@ -539,6 +580,7 @@ static struct md_doc *parse(const struct page *p, struct diags *d)
 	tree_build(doc);
 	struct finder f = {.doc = doc, .d = d};
 	find_objects(&f, priv->root);
+	md__assign_anchors(doc, priv->root);
 	return doc;
 }
 
@@ -563,7 +605,7 @@ void md_math_locate(const struct md_doc *doc, const struct md_math *m,
 {
 	int l = 1, c = 1;
 	*line = m->line;
-	*col = m->col;
+	*col = m->col > 0 ? m->col : 1;
 	if (!m->node) {
 		/* The tree was released after parsing: parse it again (this
 		 * happens for errors only). */
@@ -591,6 +633,9 @@ void md_free(struct md_doc *doc)
 	struct md_priv *priv = doc->priv;
 	if (priv) {
 		md__tree_release(doc);
+		for (size_t i = 0; i < priv->nheading_ids; i++)
+			free(priv->heading_ids[i]);
+		free(priv->heading_ids);
 		free(priv);
 	}
 	free_objects(doc);

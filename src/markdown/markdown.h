@@ -25,7 +25,9 @@ struct md_math {
 	int display;     /* 1 for $$..$$ and ```math */
 	int block;       /* 1 for a ```math block (a div; otherwise a span) */
 	char *id;        /* ```math id=NAME: the object eq:NAME; else NULL */
-	int line, col;   /* position of the TeX's first character in the file */
+	int line;        /* file line of the TeX's first character */
+	int col;         /* its column for a ```math block; 0 otherwise (ask
+	                    md_math_locate, which finds it) */
 	char *html;      /* in: KaTeX's HTML, set by the caller; owned */
 	char key[65];    /* in: the caller's cache key for it, or "" */
 	void *node;      /* private */

@@ -1,9 +1,9 @@
 /*
- * mathsyntax.c -- $..$ and $$..$$ for cmark-gfm, the $$-line prepass, and
+ * mathsyntax.c -- $..$ and $$..$$ for cmark-gfm, and
  * mapping offsets in TeX back to the Markdown source.
  *
- * Divisions:
- *   prepass    lines holding only `$$` become ```math fences
+ * Divisions (the `$$`-line prepass is in prepass.c):
+ *   lines      reading the body line by line
  *   extension  the inline syntax extension and its match function
  *   locate     offsets in a math node's TeX -> line:col in the body
  */
@@ -17,16 +17,28 @@
 
 #define MATH_MAGIC 0x6d617468u /* "math" */
 
-/* What the extension remembers about each math node (its user data). */
-struct mathinfo {
-	unsigned magic;  /* MATH_MAGIC */
-	int kind;        /* 1 inline, 2 display */
-	int nl_before;   /* newlines in the block's text before the opener */
-	char *lead;      /* block text from the opener's line start to it */
-	size_t leadlen;  /* bytes in lead */
+/* The text of one line of a block, as cmark's inline parser saw it (from
+ * the line's start to its end), shared by the math nodes that open on
+ * that line: a line of N formulas is copied once, not N times. */
+struct linetext {
+	int refs;     /* math nodes holding it */
+	size_t len;   /* bytes in text */
+	char text[];  /* not NUL-terminated */
 };
 
-/* ---- prepass */
+/* What the extension remembers about each math node (its user data). */
+struct mathinfo {
+	unsigned magic;          /* MATH_MAGIC */
+	int kind;                /* 1 inline, 2 display */
+	int pos;                 /* the opener's offset in the block's text */
+	int line_start;          /* offset of the opener's line in it */
+	int nl_before;           /* newlines in the block's text before pos */
+	int nl_total;            /* newlines in the block's text, not
+	                            counting those at its end */
+	struct linetext *line;   /* the opener's line; lead = its first
+	                            pos - line_start bytes */
+};
+/* ---- lines */
 
 /* One physical line of the input: [start, end) without its line ending. */
 struct line {
@@ -47,148 +59,6 @@ static struct line line_at(const char *text, size_t len, size_t pos)
 	return l;
 }
 
-/* Length of a container prefix: block-quote markers and the blanks around
- * them, then at most 3 spaces of indent.  Returns (size_t)-1 when the line
- * is indented 4 or more (an indented code line). */
-static size_t line_prefix(const struct line *l)
-{
-	size_t i = 0, spaces;
-	for (;;) {
-		size_t j = i;
-		spaces = 0;
-		while (j < l->n && l->s[j] == ' ' && spaces < 4)
-			j++, spaces++;
-		if (j < l->n && l->s[j] == '>' && spaces < 4) {
-			i = j + 1;
-			if (i < l->n && l->s[i] == ' ')
-				i++;
-			continue;
-		}
-		if (spaces >= 4 || (j < l->n && l->s[j] == '\t'))
-			return (size_t)-1;
-		return j;
-	}
-}
-
-static int line_is_dollars(const struct line *l)
-{
-	size_t i = line_prefix(l);
-	if (i == (size_t)-1 || i + 2 > l->n || l->s[i] != '$' ||
-	    l->s[i + 1] != '$')
-		return 0;
-	for (i += 2; i < l->n; i++)
-		if (l->s[i] != ' ' && l->s[i] != '\t')
-			return 0;
-	return 1;
-}
-
-/* When l opens a code fence, stores its character and length and returns 1. */
-static int fence_open(const struct line *l, char *c, size_t *n)
-{
-	size_t i = line_prefix(l), k;
-	if (i == (size_t)-1 || i >= l->n || (l->s[i] != '`' && l->s[i] != '~'))
-		return 0;
-	for (k = i; k < l->n && l->s[k] == l->s[i]; k++)
-		;
-	if (k - i < 3)
-		return 0;
-	if (l->s[i] == '`' && memchr(l->s + k, '`', l->n - k))
-		return 0;
-	*c = l->s[i];
-	*n = k - i;
-	return 1;
-}
-
-static int fence_closes(const struct line *l, char c, size_t n)
-{
-	size_t i = line_prefix(l), k;
-	if (i == (size_t)-1)
-		return 0;
-	for (k = i; k < l->n && l->s[k] == c; k++)
-		;
-	if (k - i < n)
-		return 0;
-	for (; k < l->n; k++)
-		if (l->s[k] != ' ' && l->s[k] != '\t')
-			return 0;
-	return 1;
-}
-
-/* Longest run of backticks that starts a line (after its prefix) among the
- * lines in [from, to). */
-static size_t backtick_run(const char *text, size_t len, size_t from,
-    size_t to)
-{
-	size_t best = 0, pos = from;
-	while (pos < to) {
-		struct line l = line_at(text, len, pos);
-		size_t i = line_prefix(&l), k;
-		if (i != (size_t)-1) {
-			for (k = i; k < l.n && l.s[k] == '`'; k++)
-				;
-			if (k - i > best)
-				best = k - i;
-		}
-		pos += l.full;
-	}
-	return best;
-}
-
-/* Writes line l with its `$$` replaced by a fence of n backticks and info. */
-static void put_fence(struct buf *b, const struct line *l, size_t n,
-    const char *info)
-{
-	size_t i = line_prefix(l);
-	buf_put(b, l->s, i);
-	for (size_t k = 0; k < n; k++)
-		buf_putc(b, '`');
-	buf_puts(b, info);
-	buf_put(b, l->s + l->n, l->full - l->n);
-}
-
-char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
-{
-	struct buf b = {0};
-	size_t pos = 0, fence_n = 0;
-	char fence_c = 0;
-
-	buf_put(&b, "", 0);
-	while (pos < len) {
-		struct line l = line_at(text, len, pos);
-		if (fence_c) {
-			if (fence_closes(&l, fence_c, fence_n))
-				fence_c = 0;
-		} else if (line_is_dollars(&l)) {
-			size_t q = pos + l.full;
-			struct line m = {0};
-			while (q < len) {
-				m = line_at(text, len, q);
-				if (line_is_dollars(&m))
-					break;
-				q += m.full;
-			}
-			if (q < len) {
-				size_t run = backtick_run(text, len,
-				    pos + l.full, q);
-				size_t n = run >= 3 ? run + 1 : 3;
-				put_fence(&b, &l, n, "math");
-				buf_put(&b, text + pos + l.full,
-				    q - pos - l.full);
-				put_fence(&b, &m, n, "");
-				pos = q + m.full;
-				continue;
-			}
-		} else if (fence_open(&l, &fence_c, &fence_n)) {
-			/* inside a code fence from the next line on */
-		}
-		buf_put(&b, l.s, l.full);
-		pos += l.full;
-	}
-	if (outlen)
-		*outlen = b.len;
-	return buf_detach(&b);
-}
-
 /* ---- extension */
 
 static int is_blank(unsigned char c)
@@ -202,9 +72,84 @@ static void info_free(cmark_mem *mem, void *p)
 	struct mathinfo *mi = p;
 	(void)mem;
 	if (mi) {
-		free(mi->lead);
+		if (--mi->line->refs == 0)
+			free(mi->line);
 		free(mi);
 	}
+}
+
+static struct mathinfo *info_of(cmark_node *node)
+{
+	struct mathinfo *mi;
+	if (!node || cmark_node_get_type(node) != CMARK_NODE_CODE ||
+	    !cmark_node_get_syntax_extension(node))
+		return NULL;
+	mi = cmark_node_get_user_data(node);
+	return mi && mi->magic == MATH_MAGIC ? mi : NULL;
+}
+
+/* The last math node among n, its previous siblings and their
+ * descendants (a formula in a link's text is inside the link node), or
+ * NULL.  Called on the inline parser's latest node, it finds the formula
+ * before the one being matched; each node between two formulas is passed
+ * over once, so a block's formulas cost linear time in all. */
+static struct mathinfo *last_math(cmark_node *n)
+{
+	for (; n; n = cmark_node_previous(n)) {
+		struct mathinfo *mi = info_of(n);
+		if (!mi && cmark_node_last_child(n))
+			mi = last_math(cmark_node_last_child(n));
+		if (mi)
+			return mi;
+	}
+	return NULL;
+}
+
+/* Fills in where the opener at chunk offset pos is: its line and the
+ * newlines before it, counted on from the formula before it in the same
+ * block (prev, or NULL for the first), so that each byte of the block is
+ * looked at a bounded number of times. */
+static void info_place(struct mathinfo *mi, const struct mathinfo *prev,
+    cmark_inline_parser *ip, int pos)
+{
+	int i = 0, end;
+	unsigned char c;
+
+	mi->pos = pos;
+	if (prev) {
+		i = prev->pos;
+		mi->nl_before = prev->nl_before;
+		mi->line_start = prev->line_start;
+		mi->nl_total = prev->nl_total;
+	} else {
+		/* The text may end with its last line's newline. */
+		int trailing = 0;
+		for (int k = 0; (c = cmark_inline_parser_peek_at(ip, k)); k++)
+			if (c == '\n')
+				mi->nl_total++, trailing++;
+			else if (!is_blank(c))
+				trailing = 0;
+		mi->nl_total -= trailing;
+	}
+	for (; i < pos; i++)
+		if (cmark_inline_parser_peek_at(ip, i) == '\n') {
+			mi->nl_before++;
+			mi->line_start = i + 1;
+		}
+	if (prev && prev->line_start == mi->line_start) {
+		mi->line = prev->line;
+		mi->line->refs++;
+		return;
+	}
+	for (end = mi->line_start; (c = cmark_inline_parser_peek_at(ip, end)) &&
+	    c != '\n'; end++)
+		;
+	mi->line = xmalloc(sizeof *mi->line + (size_t)(end - mi->line_start));
+	mi->line->refs = 1;
+	mi->line->len = (size_t)(end - mi->line_start);
+	for (i = mi->line_start; i < end; i++)
+		mi->line->text[i - mi->line_start] =
+		    (char)cmark_inline_parser_peek_at(ip, i);
 }
 
 /* Finds the end of the TeX that starts at chunk position from: the
@@ -247,7 +192,6 @@ static cmark_node *match(cmark_syntax_extension *ext, cmark_parser *parser,
 	char *tex;
 
 	(void)parser;
-	(void)parent;
 	if (c != '$')
 		return NULL;
 	pos = cmark_inline_parser_get_offset(ip);
@@ -285,20 +229,7 @@ static cmark_node *match(cmark_syntax_extension *ext, cmark_parser *parser,
 	mi = xcalloc(1, sizeof *mi);
 	mi->magic = MATH_MAGIC;
 	mi->kind = ndelim;
-	{
-		int ls = 0;
-		for (i = 0; i < pos; i++)
-			if (cmark_inline_parser_peek_at(ip, i) == '\n') {
-				mi->nl_before++;
-				ls = i + 1;
-			}
-		mi->leadlen = (size_t)(pos - ls);
-		mi->lead = xmalloc(mi->leadlen + 1);
-		for (i = ls; i < pos; i++)
-			mi->lead[i - ls] =
-			    (char)cmark_inline_parser_peek_at(ip, i);
-		mi->lead[mi->leadlen] = 0;
-	}
+	info_place(mi, last_math(cmark_node_last_child(parent)), ip, pos);
 
 	node = cmark_node_new(CMARK_NODE_CODE);
 	cmark_node_set_literal(node, tex);
@@ -325,16 +256,6 @@ void mathsyntax_extension_free(cmark_syntax_extension *ext)
 	if (ext)
 		cmark_syntax_extension_free(cmark_get_default_mem_allocator(),
 		    ext);
-}
-
-static struct mathinfo *info_of(cmark_node *node)
-{
-	struct mathinfo *mi;
-	if (!node || cmark_node_get_type(node) != CMARK_NODE_CODE ||
-	    !cmark_node_get_syntax_extension(node))
-		return NULL;
-	mi = cmark_node_get_user_data(node);
-	return mi && mi->magic == MATH_MAGIC ? mi : NULL;
 }
 
 int mathsyntax_node_math(cmark_node *node)
@@ -441,9 +362,35 @@ static int line_blank(const char *body, size_t len, int line)
 	return 1;
 }
 
+/* The first line in [from, to] that is a setext heading's underline
+ * ("===" or "---" after its container prefix); to when there is none.
+ * cmark gives a setext heading's end as the underline or the line after
+ * it. */
+static int setext_underline(const char *body, size_t len, int from, int to)
+{
+	for (int k = from; k < to; k++) {
+		struct line l = body_line(body, len, k);
+		size_t i = 0, j;
+		while (i < l.n && (l.s[i] == ' ' || l.s[i] == '\t' ||
+		    l.s[i] == '>'))
+			i++;
+		if (i == l.n || (l.s[i] != '=' && l.s[i] != '-'))
+			continue;
+		for (j = i; j < l.n && l.s[j] == l.s[i]; j++)
+			;
+		while (j < l.n && (l.s[j] == ' ' || l.s[j] == '\t'))
+			j++;
+		if (j == l.n)
+			return k;
+	}
+	return to;
+}
+
 /* The first source line of the block whose text cmark's inline parser
- * saw (a paragraph, heading or table cell). */
-static int block_line(const char *body, size_t len, cmark_node *block)
+ * saw (a paragraph, heading or table cell); nl_total is the number of
+ * newlines in that text. */
+static int block_line(const char *body, size_t len, cmark_node *block,
+    int nl_total)
 {
 	cmark_node *row = cmark_node_parent(block), *next;
 	int line, floor;
@@ -454,6 +401,17 @@ static int block_line(const char *body, size_t len, cmark_node *block)
 		    cmark_node_get_start_line(row);
 	line = cmark_node_get_start_line(block);
 	next = cmark_node_next(block);
+	if (line > 0 && cmark_node_get_type(block) == CMARK_NODE_PARAGRAPH &&
+	    cmark_node_get_end_line(block) - nl_total > line)
+		/* cmark keeps a paragraph's start line on the link reference
+		 * definitions it took out of it; its last line is right. */
+		return cmark_node_get_end_line(block) - nl_total;
+	if (line > 0 && cmark_node_get_type(block) == CMARK_NODE_HEADING &&
+	    cmark_node_get_end_line(block) > line)
+		/* A setext heading: the same, but its last line is the line
+		 * before its underline. */
+		return setext_underline(body, len, line,
+		    cmark_node_get_end_line(block)) - 1 - nl_total;
 	if (line > 0 || !is_type(next, "table"))
 		return line;
 	/* The paragraph that a table's header row was taken from: it ends
@@ -499,6 +457,15 @@ static size_t block_base(const struct line *l, cmark_node *block)
 	return col > 1 && (size_t)(col - 1) <= l->n ? (size_t)(col - 1) : 0;
 }
 
+int mathsyntax_line(const char *body, size_t body_len, cmark_node *node)
+{
+	struct mathinfo *mi = info_of(node);
+	cmark_node *block = enclosing_block(node);
+	if (!mi || !block)
+		return cmark_node_get_start_line(node);
+	return block_line(body, body_len, block, mi->nl_total) + mi->nl_before;
+}
+
 void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
     size_t off, int *line, int *col)
 {
@@ -525,14 +492,16 @@ void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
 		}
 	for (le = ls; le < texlen && tex[le] != '\n'; le++)
 		;
-	*line = block_line(body, body_len, block) + mi->nl_before + (int)k;
+	*line = block_line(body, body_len, block, mi->nl_total) +
+	    mi->nl_before + (int)k;
 	l = body_line(body, body_len, *line);
 
 	/* The fragment of the block's text on that line that we can be sure
 	 * of: the lead and opener (first line only), the TeX on the line,
 	 * and the closer (last line only). */
 	if (k == 0) {
-		buf_put(&frag, mi->lead, mi->leadlen);
+		buf_put(&frag, mi->line->text,
+		    (size_t)(mi->pos - mi->line_start));
 		buf_put(&frag, "$$", (size_t)mi->kind);
 	}
 	size_t target = frag.len + (off - ls);

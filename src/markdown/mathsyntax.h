@@ -34,14 +34,17 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 
-/* Rewrites every line that holds only `$$` (after an optional block-quote
- * prefix of '>' and spaces and up to 3 spaces of indent, with trailing
- * blanks) into a math fence: the first of a pair becomes "```math", the
- * second "```" (longer when a content line starts with backticks), each
- * keeping its prefix and line ending.  Lines inside ``` or ~~~ code fences
- * are left alone, and so is a `$$` line that has no partner.  The number of
- * lines never changes.  Returns a fresh NUL-terminated string (the caller
- * frees it); *outlen gets its length. */
+/* Rewrites every line that holds only `$$` (after its container prefixes
+ * and up to 3 spaces of indent, with trailing blanks) into a math fence:
+ * the first of a pair becomes "```math", the second "```" (longer when a
+ * content line starts with backticks), each keeping its prefix and line
+ * ending.  The two lines of a pair belong to the same container (block
+ * quote or list item, or the document) and every line between continues
+ * it, as a fence's lines must; a `$$` line with no such partner stays
+ * text, like any unclosed `$$`.  Lines inside ``` or ~~~ code fences
+ * (opened on a list-marker line too) are left alone.  The number of lines
+ * never changes.  Returns a fresh NUL-terminated string (the caller frees
+ * it); *outlen gets its length.  Implemented in prepass.c. */
 char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen);
 
 /* A new inline syntax extension named "math" for $..$ and $$..$$.  The
@@ -70,6 +73,12 @@ int mathsyntax_node_math(cmark_node *node);
  * math, gives cmark's start position of the node. */
 void mathsyntax_locate(const char *body, size_t body_len, cmark_node *node,
     size_t off, int *line, int *col);
+
+/* The line mathsyntax_locate gives for offset 0, at the cost of finding
+ * the block's first line only: the column takes a match of the text
+ * before the formula on its line, which for a line of N formulas would
+ * cost N times the line's length in all. */
+int mathsyntax_line(const char *body, size_t body_len, cmark_node *node);
 
 /* The same for a ```math fenced code block (node of type
  * CMARK_NODE_CODE_BLOCK): off is an offset into cmark_node_get_literal. */

@@ -214,10 +214,13 @@ int site_fetch_math(struct site *s, struct md_doc *doc, struct diags *d)
 		if (m->html || !m->key[0])
 			continue;
 		int got = store_math_get(s->store, m->key, &m->html, d);
-		if (got == 0)
-			diags_add(d, DIAG_ERROR, doc->page->path, m->line,
-			    m->col, "math", "the typeset formula is missing "
-			    "from build/folio.db; build again");
+		if (got == 0) {
+			int line, col;
+			md_math_locate(doc, m, 0, &line, &col);
+			diags_add(d, DIAG_ERROR, doc->page->path, line, col,
+			    "math", "the typeset formula is missing from "
+			    "build/folio.db; build again");
+		}
 		r = got == 1 ? 0 : -1;
 	}
 	pthread_mutex_unlock(&s->store_lock);

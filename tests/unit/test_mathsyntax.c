@@ -190,6 +190,34 @@ static const struct prepass_case prepass_cases[] = {
 	{"$$\r\na\r\n$$\r\n", "```math\r\na\r\n```\r\n"},
 	{"$$\n```\n$$\n", "````math\n```\n````\n"},
 	{"$$\na\n$$\n$$\nb\n$$\n", "```math\na\n```\n```math\nb\n```\n"},
+	/* code fences opened on a list-marker line, closed in the item */
+	{"- ```\n  $$\n  c\n  $$\n  ```\n$$\nx\n$$\n",
+	 "- ```\n  $$\n  c\n  $$\n  ```\n```math\nx\n```\n"},
+	{"1. ~~~\n   $$\n   ~~~\n$$\nx\n$$\n",
+	 "1. ~~~\n   $$\n   ~~~\n```math\nx\n```\n"},
+	{"3) ```\n   $$\n   ```\n\n$$\nx\n$$\n",
+	 "3) ```\n   $$\n   ```\n\n```math\nx\n```\n"},
+	{"- a\n  - ```\n    $$\n    ```\n$$\nx\n$$\n",
+	 "- a\n  - ```\n    $$\n    ```\n```math\nx\n```\n"},
+	{"> - ```\n>   $$\n>   ```\n\n$$\nx\n$$\n",
+	 "> - ```\n>   $$\n>   ```\n\n```math\nx\n```\n"},
+	/* a fence in a list item ends with the item */
+	{"- ```\n  $$\n\n$$\nx\n$$\n", "- ```\n  $$\n\n```math\nx\n```\n"},
+	/* `$$` lines pair within one container only */
+	{"> $$\n> a\n$$\n", "> $$\n> a\n$$\n"},
+	{"- i\n  $$\n  a\n$$\n", "- i\n  $$\n  a\n$$\n"},
+	{"- $$\n- $$\n", "- $$\n- $$\n"},
+	{"> $$\n\n> $$\n", "> $$\n\n> $$\n"},
+	{"- $$\n  a\n  $$\n", "- ```math\n  a\n  ```\n"},
+	{"1. x\n\n   $$\n   a\n\n   $$\n", "1. x\n\n   ```math\n   a\n\n   ```\n"},
+	{"> - $$\n>   a\n>   $$\n", "> - ```math\n>   a\n>   ```\n"},
+	/* a `$$` right after a quote's paragraph is a lazy line of it */
+	{"> q\n$$\na\n$$\n", "> q\n$$\na\n$$\n"},
+	{"> q\n\n$$\na\n$$\n", "> q\n\n```math\na\n```\n"},
+	/* an unpaired `$$` in a container leaves what follows alone */
+	{"> $$\n> a\n\n$$\nb\n$$\n", "> $$\n> a\n\n```math\nb\n```\n"},
+	/* "- - -" is a thematic break, not two list items */
+	{"- - -\n$$\na\n$$\n", "- - -\n```math\na\n```\n"},
 };
 
 static size_t count_lines(const char *s, size_t n)
