@@ -138,6 +138,12 @@ static void take_fixed(struct taken *t, const struct md_doc *doc,
 	}
 }
 
+static void take_into(struct md_doc *doc, char *id)
+{
+	doc->ids = xrealloc(doc->ids, (doc->nids + 1) * sizeof *doc->ids);
+	doc->ids[doc->nids++] = id;
+}
+
 /* A free id for heading text: its slug, or slug-2, slug-3, ...; with_h:
  * the id followed by "-h" must be free too.  The caller frees it. */
 static char *free_id(const struct taken *t, const char *text, int with_h)
@@ -184,6 +190,16 @@ void md__assign_anchors(struct md_doc *doc, cmark_node *root)
 			    cap * sizeof *priv->heading_ids);
 		}
 		priv->heading_ids[priv->nheading_ids++] = id;
+	}
+	/* The ids, for links to them (links.c); a footnote's references
+	 * are known by their first id. */
+	doc->ids = t.ids;
+	doc->nids = t.nids;
+	t.ids = NULL;
+	t.nids = 0;
+	for (size_t i = 0; i < t.nprefixes; i++) {
+		take_into(doc, t.prefixes[i]);
+		t.prefixes[i] = NULL;
 	}
 	taken_free(&t);
 }

@@ -172,17 +172,25 @@ static int dangerous_url(const char *url)
 	return 0;
 }
 
-static void neutralise_links(cmark_node *root)
+/* Empties dangerous destinations, and gives relative ones their href on
+ * the published page (links.c). */
+static void rewrite_links(const struct md_doc *doc, cmark_node *root)
 {
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK ||
-		    t == CMARK_NODE_IMAGE) && cmark_node_get_url(n) &&
-		    dangerous_url(cmark_node_get_url(n)))
+		const char *url = cmark_node_get_url(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK &&
+		    t != CMARK_NODE_IMAGE) || !url)
+			continue;
+		char *href = NULL;
+		if (dangerous_url(url))
 			cmark_node_set_url(n, "");
+		else if ((href = md__link_href(doc, url)))
+			cmark_node_set_url(n, href);
+		free(href);
 	}
 	cmark_iter_free(it);
 }
@@ -266,7 +274,7 @@ void md__prerender(struct md_doc *doc)
 {
 	struct md_priv *priv = doc->priv;
 	drop_raw_html(priv->root);
-	neutralise_links(priv->root);
+	rewrite_links(doc, priv->root);
 	for (size_t i = 0; i < doc->nmath; i++)
 		if (doc->math[i].node)
 			place_math(i, &doc->math[i]);

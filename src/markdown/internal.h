@@ -36,4 +36,12 @@ void md__assign_anchors(struct md_doc *doc, cmark_node *root);
  * witnesses go, into the doc's HTML fields; then releases the tree. */
 void md__prerender(struct md_doc *doc);
 
+/* links.c: records link or image n (its start on file line `line`) in
+ * doc->links when its destination is relative. */
+void md__found_link(struct md_doc *doc, cmark_node *n, int line);
+void md__free_links(struct md_doc *doc);
+/* links.c: the href a relative destination gets on the published page
+ * (see links.c), or NULL to leave it as written.  The caller frees. */
+char *md__link_href(const struct md_doc *doc, const char *url);
+
 #endif

@@ -473,6 +473,11 @@ static void find_objects(struct finder *f, cmark_node *root)
 		case CMARK_NODE_TEXT:
 			f->doc->words += count_words(cmark_node_get_literal(n));
 			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			md__found_link(f->doc, n, file_line(f->doc,
+			    cmark_node_get_start_line(n)));
+			break;
 		default:
 			break;
 		}
@@ -510,6 +515,10 @@ static void tree_build(struct md_doc *doc)
 
 static void free_objects(struct md_doc *doc)
 {
+	md__free_links(doc);
+	for (size_t i = 0; i < doc->nids; i++)
+		free(doc->ids[i]);
+	free(doc->ids);
 	for (size_t i = 0; i < doc->nmath; i++) {
 		free(doc->math[i].tex);
 		free(doc->math[i].id);

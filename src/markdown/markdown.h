@@ -71,6 +71,25 @@ struct md_section {
 	                      md_render), without the <h2> tags */
 };
 
+/* A relative link or image of the body (links.c): read from the page's
+ * source file, as GitHub reads it. */
+enum md_link_kind {
+	MD_LINK_FRAGMENT,  /* "#x": an element of this page */
+	MD_LINK_PAGE,      /* "b.md", "../f/b.md#x": the page target */
+	MD_LINK_FILE,      /* anything else: target, a path under content/
+	                      ("t/warp.svg"; a folder ends in '/') */
+	MD_LINK_OUTSIDE,   /* "../../x": climbs out of content/ */
+};
+
+struct md_link {
+	enum md_link_kind kind;
+	int image;         /* ![..](..) */
+	char *dest;        /* the destination as written */
+	char *target;      /* the page id or the path; NULL for the others */
+	char *fragment;    /* after '#', or NULL */
+	int line, col;     /* where the link starts in the file */
+};
+
 struct md_doc {
 	const struct page *page;
 	struct md_math *math;
@@ -83,6 +102,12 @@ struct md_doc {
 	char *intro_html;     /* text before the first section (complete after
 	                         md_render) */
 	char *footnotes_html; /* the footnotes, or "" (complete after md_render) */
+	struct md_link *links;  /* relative links and images, in order */
+	size_t nlinks, links_cap;
+	char **ids;           /* every id the page will have that folio knows:
+	                         headings, objects, footnotes, front matter's,
+	                         the template's own (anchors.c) */
+	size_t nids;
 	void *priv;           /* private */
 };
 
@@ -117,6 +142,9 @@ void md_free(struct md_doc *doc);
  * character (for KaTeX errors, which give an offset into the TeX). */
 void md_math_locate(const struct md_doc *doc, const struct md_math *m,
     size_t off, int *line, int *col);
+
+/* 1 when the page of doc will have an element with this id. */
+int md_has_id(const struct md_doc *doc, const char *id);
 
 /* Turns heading text into an anchor: lowercase ASCII letters and digits,
  * other runs become '-'.  The caller frees. */

@@ -346,6 +346,7 @@ size_t site_load(struct site *s, struct diags *d)
 	site_check_paths(s, d);
 	prefault_heap(main_heap_for(s->npages));
 	load_sources(s, d);
+	site_check_links(s, d);
 	return diags_count(d, DIAG_ERROR) - before;
 }
 
