@@ -91,11 +91,7 @@ static void taken_free(struct taken *t)
 static char *footnote_label(const struct page *p, cmark_node *n)
 {
 	const char *s = p->body, *end = p->body + p->body_len, *eol, *close;
-	for (int line = 1; line < cmark_node_get_start_line(n) && s < end;
-	    line++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		s = nl ? nl + 1 : end;
-	}
+	s = md__line_start(p, cmark_node_get_start_line(n));
 	eol = memchr(s, '\n', (size_t)(end - s));
 	if (!eol)
 		eol = end;

@@ -26,6 +26,9 @@ void md__tree_release(struct md_doc *doc);
 /* markdown.c: parses the body again after a release and points the
  * objects at their new nodes. */
 void md__tree_restore(struct md_doc *doc);
+/* markdown.c: where body line `line` (from 1) of p starts, or the body's
+ * end. */
+const char *md__line_start(const struct page *p, int line);
 /* markdown.c: a heading's text, without markup; the caller frees. */
 char *md__heading_text(cmark_node *n);
 /* anchors.c: gives the sections their anchors and the deeper top-level

@@ -189,12 +189,9 @@ void md__found_link(struct md_doc *doc, cmark_node *n, int line)
 	int shift = paragraph_shift(n);
 	l->line = line + shift;
 	/* cmark counts the column in bytes: count characters. */
-	const char *s = doc->page->body, *end = s + doc->page->body_len;
-	for (int k = 1; k < cmark_node_get_start_line(n) + shift && s < end;
-	    k++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		s = nl ? nl + 1 : end;
-	}
+	const char *end = doc->page->body + doc->page->body_len;
+	const char *s = md__line_start(doc->page,
+	    cmark_node_get_start_line(n) + shift);
 	int bytes = cmark_node_get_start_column(n) - 1;
 	if (bytes < 0 || bytes > end - s)
 		bytes = 0;

@@ -129,6 +129,16 @@ struct finder {
 	size_t cap_math, cap_witness, cap_section;
 };
 
+const char *md__line_start(const struct page *p, int line)
+{
+	const char *s = p->body, *end = p->body + p->body_len;
+	for (int k = 1; k < line && s < end; k++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl ? nl + 1 : end;
+	}
+	return s;
+}
+
 static int file_line(const struct md_doc *doc, int body_line)
 {
 	return doc->page->body_line + body_line - 1;
@@ -145,11 +155,7 @@ static int attr_column(const struct finder *f, cmark_node *n,
 	const struct page *p = f->doc->page;
 	const char *s = p->body, *end = p->body + p->body_len, *eol, *at;
 	size_t keylen = strlen(in->keys[k]);
-	for (int line = 1; line < cmark_node_get_start_line(n) && s < end;
-	    line++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		s = nl ? nl + 1 : end;
-	}
+	s = md__line_start(p, cmark_node_get_start_line(n));
 	eol = memchr(s, '\n', (size_t)(end - s));
 	if (!eol)
 		eol = end;

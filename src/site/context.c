@@ -653,11 +653,9 @@ json_t *site_context_index(const struct site *s, const char *root)
 
 /* ---- JSON-LD */
 
-/* Dumps v as JSON safe inside a <script> element: '<', '>' and '&' can
- * only occur inside JSON strings, where \u escapes mean the same. */
-static char *script_json(const json_t *v)
+char *site_json_inert(const json_t *v, size_t flags)
 {
-	char *raw = json_dumps(v, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	char *raw = json_dumps(v, flags);
 	struct buf b = {0};
 	for (const char *p = raw; *p; p++) {
 		if (*p == '<')
@@ -714,7 +712,7 @@ void site_context_add_jsonld(const struct site *s, size_t index,
 	json_t *doc = json_object();
 	set_str(doc, "@context", "https://schema.org");
 	set(doc, "@graph", graph);
-	char *js = script_json(doc);
+	char *js = site_json_inert(doc, JSON_COMPACT | JSON_ESCAPE_SLASH);
 	char *html = xasprintf("<script type=\"application/ld+json\">%s"
 	    "</script>", js);
 	set_str(ctx, "jsonld_html", html);

@@ -28,6 +28,11 @@ json_t *site_context_page(const struct site *s, size_t index,
 /* domains, page_count, domain_count of index.mustache. */
 json_t *site_context_index(const struct site *s, const char *root);
 
+/* Dumps v (json_dumps flags) with '<', '>' and '&' as \u escapes: they
+ * occur only inside JSON strings, where the escapes mean the same, so the
+ * text is inert inside a <script> element or a file served as HTML. */
+char *site_json_inert(const json_t *v, size_t flags);
+
 /* Sets jsonld_html in ctx: a <script type="application/ld+json"> with the
  * page as a LearningResource and a ClaimReview for each claim whose review
  * is current, escaped so that no text can close the element. */

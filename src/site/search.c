@@ -14,6 +14,7 @@
  * Divisions: the index, the page.
  */
 #include "internal.h"
+#include "context.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -47,19 +48,29 @@ static const struct page **by_title(const struct site *s)
 	return v;
 }
 
-/* The index entry of page p, whose parsed body is doc (NULL: no
- * headings).  URLs are relative to /search/. */
-static json_t *entry(const struct page *p, const struct md_doc *doc)
+/* What the index and the page's list both say of page p: id, title,
+ * summary, domain, status and url (relative to /search/, returned for
+ * the caller to free). */
+static json_t *page_fields(const struct page *p, char **url)
 {
-	json_t *o = json_object(), *heads = json_array(),
-	    *claims = json_array();
-	char *url = xasprintf("../%s/", p->id);
+	json_t *o = json_object();
+	*url = xasprintf("../%s/", p->id);
 	set_text(o, "id", p->id);
 	set_text(o, "title", p->meta.title);
 	set_text(o, "summary", p->meta.summary);
 	set_text(o, "domain", p->meta.domain);
 	set_text(o, "status", page_status_name(p->meta.status));
-	set_text(o, "url", url);
+	set_text(o, "url", *url);
+	return o;
+}
+
+/* The index entry of page p, whose parsed body is doc (NULL: no
+ * headings). */
+static json_t *entry(const struct page *p, const struct md_doc *doc)
+{
+	json_t *heads = json_array(), *claims = json_array();
+	char *url;
+	json_t *o = page_fields(p, &url);
 	for (size_t k = 0; doc && k < doc->nsections; k++) {
 		json_t *h = json_object();
 		char *hurl = xasprintf("%s#%s", url, doc->sections[k].anchor);
@@ -78,27 +89,6 @@ static json_t *entry(const struct page *p, const struct md_doc *doc)
 	return o;
 }
 
-/* Dumps v as UTF-8 JSON with '<', '>' and '&' as \u escapes (they occur
- * only inside strings, where the escapes mean the same): a page title
- * holding markup stays inert even if something serves the file as HTML. */
-static char *inert_json(const json_t *v)
-{
-	char *raw = json_dumps(v, JSON_COMPACT);
-	struct buf b = {0};
-	for (const char *p = raw; *p; p++) {
-		if (*p == '<')
-			buf_puts(&b, "\\u003c");
-		else if (*p == '>')
-			buf_puts(&b, "\\u003e");
-		else if (*p == '&')
-			buf_puts(&b, "\\u0026");
-		else
-			buf_putc(&b, *p);
-	}
-	buf_putc(&b, '\n');
-	free(raw);
-	return buf_detach(&b);
-}
 
 /* ---- the page */
 
@@ -114,21 +104,17 @@ int site_write_search(struct site *s, const struct render_set *rs,
 		json_array_append_new(entries, entry(p,
 		    at == (size_t)-1 ? NULL : s->docs[at]));
 		/* The page's list: what a reader without JavaScript sees. */
-		json_t *o = json_object();
-		char *url = xasprintf("../%s/", p->id);
-		set_text(o, "id", p->id);
-		set_text(o, "title", p->meta.title);
-		set_text(o, "summary", p->meta.summary);
-		set_text(o, "domain", p->meta.domain);
-		set_text(o, "status", page_status_name(p->meta.status));
-		set_text(o, "url", url);
+		char *url;
+		json_t *o = page_fields(p, &url);
 		free(url);
 		json_array_append_new(list, o);
 	}
 	free(v);
 	json_object_set_new(index, "version", json_integer(1));
 	json_object_set_new(index, "pages", entries);
-	char *text = inert_json(index);
+	char *json = site_json_inert(index, JSON_COMPACT);
+	char *text = xasprintf("%s\n", json);
+	free(json);
 	json_decref(index);
 	int r = site_output(s, out, "search/index.json", text, strlen(text),
 	    d);
