@@ -22,11 +22,15 @@
 /* The concept template's own ids (templates/concept.mustache and
  * base.mustache). */
 static const char *const template_ids[] = {
-	"main", "concept-structure", "learning-map", "object-key",
-	"conceptual-bridge", "live-demo", "demo-checkpoint", "demo-prediction",
-	"demo", "verified-code", "source-grounding", "claim-review",
-	"practice-loop", "misconceptions", "research-room", "handoff",
-	"research-draft", "research-draft-status",
+	"main", "site-search-q", "concept-structure", "concept-structure-h",
+	"learning-map", "learning-map-h", "object-key", "object-key-h",
+	"conceptual-bridge", "conceptual-bridge-h", "live-demo", "live-demo-h",
+	"demo-checkpoint", "demo-prediction", "demo", "verified-code",
+	"verified-code-h", "source-grounding", "source-grounding-h",
+	"claim-review", "claim-review-h", "practice-loop", "practice-loop-h",
+	"misconceptions", "misconceptions-h", "research-room",
+	"research-room-h", "handoff", "research-draft",
+	"research-draft-status",
 };
 
 /* Ids taken on the page, and prefixes P that take P and P-<digits> (a

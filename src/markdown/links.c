@@ -67,8 +67,10 @@ static char *resolve(const char *folder, const char *p, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		int h, l;
+		/* %2F stays as written: a browser does not read it as a
+		 * slash either. */
 		if (p[i] == '%' && i + 2 < n && (h = hex(p[i + 1])) >= 0 &&
-		    (l = hex(p[i + 2])) >= 0 && (h || l)) {
+		    (l = hex(p[i + 2])) >= 0 && (h || l) && h * 16 + l != '/') {
 			buf_putc(&b, (char)(h * 16 + l));
 			i += 2;
 		} else {
@@ -140,32 +142,59 @@ static int read_dest(const char *id, const char *url, struct dest *d)
 
 /* ---- the links of a doc */
 
-/* The shift of the lines cmark gives the inline nodes of a paragraph
- * that lost link reference definitions at its start: cmark keeps the
- * paragraph's start (and places its inlines from it) on the first
- * definition, while its end line is right.  The paragraph's own lines
- * are one more than its line breaks. */
-static int paragraph_shift(cmark_node *n)
+/* The body line where inline node n starts.  cmark places a paragraph's
+ * inlines from its start line, which it leaves on link reference
+ * definitions taken out of the paragraph, and places a link whose text
+ * spans lines on its last line; the paragraph's end line is right.  So
+ * the line is counted from the end: the paragraph's lines are one more
+ * than its line breaks, and n is below the breaks before it. */
+static int inline_line(cmark_node *n)
 {
 	cmark_node *p = n;
 	while (p && cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
 		p = cmark_node_parent(p);
 	if (!p)
-		return 0;
-	int breaks = 0;
+		return cmark_node_get_start_line(n);
+	int breaks = 0, before = 0;
 	cmark_iter *it = cmark_iter_new(p);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *c = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(c);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_SOFTBREAK ||
-		    t == CMARK_NODE_LINEBREAK))
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (c == n)
+			before = breaks;
+		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
 			breaks++;
 	}
 	cmark_iter_free(it);
-	int shift = cmark_node_get_end_line(p) - breaks -
-	    cmark_node_get_start_line(p);
-	return shift > 0 ? shift : 0;
+	int line = cmark_node_get_end_line(p) - breaks + before;
+	return line > 0 ? line : cmark_node_get_start_line(n);
+}
+
+/* The byte column (from 1) of inline node n on its line s.  In a table
+ * cell cmark counts from the cell's text with each "\|" unescaped, so
+ * the escapes before n in the cell add one each. */
+static int inline_column(cmark_node *n, const char *s, const char *end)
+{
+	int col = cmark_node_get_start_column(n);
+	cmark_node *cell = n;
+	while (cell && strcmp(cmark_node_get_type_string(cell), "table_cell"))
+		cell = cmark_node_parent(cell);
+	if (!cell || col < 1)
+		return col;
+	const char *eol = memchr(s, '\n', (size_t)(end - s));
+	size_t n_line = eol ? (size_t)(eol - s) : (size_t)(end - s);
+	size_t i = cmark_node_get_start_column(cell) > 0 ?
+	    (size_t)cmark_node_get_start_column(cell) - 1 : 0;
+	size_t at = (size_t)col - 1;
+	for (; i < at && i + 1 < n_line; i++)
+		if (s[i] == '\\' && s[i + 1] == '|') {
+			at++;
+			i++;
+		}
+	return (int)at + 1;
 }
 
 void md__found_link(struct md_doc *doc, cmark_node *n, int line)
@@ -186,13 +215,12 @@ void md__found_link(struct md_doc *doc, cmark_node *n, int line)
 	l->image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 	l->dest = xstrdup(url);
 	l->fragment = d.fragment ? xstrdup(d.fragment) : NULL;
-	int shift = paragraph_shift(n);
-	l->line = line + shift;
+	int body_line = inline_line(n);
+	l->line = line - cmark_node_get_start_line(n) + body_line;
 	/* cmark counts the column in bytes: count characters. */
 	const char *end = doc->page->body + doc->page->body_len;
-	const char *s = md__line_start(doc->page,
-	    cmark_node_get_start_line(n) + shift);
-	int bytes = cmark_node_get_start_column(n) - 1;
+	const char *s = md__line_start(doc->page, body_line);
+	int bytes = inline_column(n, s, end) - 1;
 	if (bytes < 0 || bytes > end - s)
 		bytes = 0;
 	l->col = utf8_columns(s, (size_t)bytes) + 1;

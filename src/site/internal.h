@@ -76,9 +76,6 @@ int site_media_name_valid(const char *rel);
  * one, or folio itself, writes (the reserved names are listed there).
  * Returns the number of errors added. */
 size_t site_check_paths(const struct site *s, struct diags *d);
-/* paths.c: 1 when rel (a path in the output) is, or is inside, a name
- * folio writes itself (index.html, claims/, ...). */
-int site_reserved_path(const char *rel);
 /* links.c: every relative link and image of the page bodies leads to a
  * page, file or folio page of the site, and its fragment to an id of its
  * page.  Returns the number of errors added. */

@@ -4,12 +4,17 @@
  *
  * The markdown stage reads each destination from the page's source file
  * (src/markdown/links.c): a page's .md file, a file under content/, or a
- * fragment.  Here each is looked up in the loaded site: a page, a file to
- * copy, a folio page (the catalogue, claims/, graph/, search/, a source's
- * page), or a folder that holds one of them.  A fragment is checked
- * against the ids the page will have (md_has_id: headings, equations,
- * witnesses, footnotes, the front matter's objects and the template's own
- * panels).  Destinations with a scheme or a leading '/' are not checked.
+ * fragment.  Here each is looked up in the loaded site: a page (by its
+ * .md file, its folder with the final '/', or its index.html), a file to
+ * copy, or one of folio's own pages and files (the catalogue, claims/,
+ * graph/, search/, a source's page, the theme's static files; feed.xml,
+ * sitemap.xml and robots.txt when base_url is set).  A folder is a
+ * destination only when a page is written there.  A fragment of a concept
+ * page is checked against the ids the page will have (md_has_id:
+ * headings, equations, witnesses, footnotes, the front matter's objects
+ * and the template's own panels); fragments of folio's other pages are
+ * the theme's, and not checked.  Destinations with a scheme or a leading
+ * '/' are the author's own and not checked either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +32,8 @@ static int is_media(const struct site *s, const char *rel)
 	    sizeof *s->media, cmp_str) != NULL;
 }
 
-/* The page a file destination names by its folder or its index.html
- * ("t/b/", "t/b", "t/b/index.html"), or (size_t)-1. */
+/* The page a destination names by its folder or its index.html ("t/b/",
+ * "t/b/index.html"), or (size_t)-1. */
 static size_t page_at(const struct site *s, const char *target)
 {
 	size_t n = strlen(target);
@@ -36,46 +41,93 @@ static size_t page_at(const struct site *s, const char *target)
 		n -= strlen("/index.html");
 	else if (n && target[n - 1] == '/')
 		n--;
+	else
+		return (size_t)-1;
 	char *id = xstrndup(target, n);
 	size_t i = site_page_index(s, id);
 	free(id);
 	return i;
 }
 
-/* 1 when folio writes target itself: a reserved name, a source's page. */
-static int is_folio_page(const struct site *s, const char *target)
+/* 1 when folio writes target itself: its own pages and files, a source's
+ * page, the theme's static files and KaTeX's. */
+static int written_by_folio(const struct site *s, const char *target)
 {
-	if (!*target || site_reserved_path(target))
-		return 1;
-	if (strncmp(target, "sources/", 8))
-		return 0;
-	size_t n = strcspn(target + 8, "/");
-	char *id = xstrndup(target + 8, n);
-	int found = site_find_source(s, id) != NULL;
-	free(id);
-	return found;
+	static const char *const own[] = {"", "index.html", "404.html",
+		"claims/", "claims/index.html", "graph/", "graph/index.html",
+		"search/", "search/index.html", "search/index.json"};
+	static const char *const with_base_url[] = {"feed.xml",
+		"sitemap.xml", "robots.txt"};
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+		if (!strcmp(target, own[i]))
+			return 1;
+	for (size_t i = 0; *s->config->base_url &&
+	    i < sizeof with_base_url / sizeof *with_base_url; i++)
+		if (!strcmp(target, with_base_url[i]))
+			return 1;
+	if (!strncmp(target, "sources/", 8)) {
+		const char *id = target + 8, *slash = strchr(id, '/');
+		if (!slash || (slash[1] && strcmp(slash, "/index.html")))
+			return 0;
+		char *name = xstrndup(id, (size_t)(slash - id));
+		int found = site_find_source(s, name) != NULL;
+		free(name);
+		return found;
+	}
+	if (!strncmp(target, "static/", 7)) {
+		if (!strncmp(target + 7, "katex/", 6))
+			return 1;          /* KaTeX's CSS and fonts, copied */
+		char *dir = path_join(s->templates, "static");
+		char *f = path_join(dir, target + 7);
+		int found = path_exists(f) && !path_is_dir(f);
+		free(f);
+		free(dir);
+		return found;
+	}
+	return 0;
 }
 
 /* 1 when some page or file lies under the folder target ("t/"). */
 static int is_folder(const struct site *s, const char *target)
 {
 	size_t n = strlen(target);
-	if (!n || target[n - 1] != '/')
-		return 0;
 	for (size_t i = 0; i < s->npages; i++)
-		if (!strncmp(s->pages[i]->id, target, n))
+		if (!strncmp(s->pages[i]->id, target, n) &&
+		    s->pages[i]->id[n] == '/')
 			return 1;
 	for (size_t i = 0; i < s->nmedia; i++)
-		if (!strncmp(s->media[i], target, n))
+		if (!strncmp(s->media[i], target, n) && s->media[i][n] == '/')
 			return 1;
 	return 0;
+}
+
+/* The fragment with its percent-escapes decoded, as a browser matches
+ * it.  The caller frees. */
+static char *fragment_text(const char *f)
+{
+	struct buf b = {0};
+	for (; *f; f++) {
+		unsigned v;
+		if (f[0] == '%' && sscanf(f + 1, "%2x", &v) == 1 &&
+		    f[1] && f[2] && f[1] != ' ' && f[2] != ' ') {
+			buf_putc(&b, (char)v);
+			f += 2;
+		} else {
+			buf_putc(&b, *f);
+		}
+	}
+	return b.data ? buf_detach(&b) : xstrdup("");
 }
 
 static void check_fragment(const struct site *s, const struct page *p,
     const struct md_link *l, size_t target, struct diags *d)
 {
-	if (!l->fragment || !*l->fragment ||
-	    md_has_id(s->docs[target], l->fragment))
+	if (!l->fragment || !*l->fragment)
+		return;
+	char *id = fragment_text(l->fragment);
+	int found = md_has_id(s->docs[target], id);
+	free(id);
+	if (found)
 		return;
 	if (s->pages[target] == p)
 		diags_add(d, DIAG_ERROR, p->path, l->line, l->col, "links",
@@ -121,13 +173,33 @@ static void check_link(const struct site *s, size_t at,
 			return;
 		}
 		target = page_at(s, l->target);
-		if (target != (size_t)-1)
+		if (target != (size_t)-1) {
 			check_fragment(s, p, l, target, d);
-		else if (!is_folio_page(s, l->target) &&
-		    !is_folder(s, l->target))
+		} else if (written_by_folio(s, l->target)) {
+			/* its fragments are the theme's: not checked */
+		} else if (site_page_index(s, l->target) != (size_t)-1) {
 			diags_add(d, DIAG_ERROR, p->path, l->line, l->col,
-			    "links", "link to '%s' leads nowhere: the site has "
-			    "no page, file or folder %s", l->dest, l->target);
+			    "links", "link to '%s' names the folder of the page "
+			    "%s without its final '/'; link its file (%.*s.md) "
+			    "or its folder (%.*s/)", l->dest, l->target,
+			    (int)strcspn(l->dest, "?#"), l->dest,
+			    (int)strcspn(l->dest, "?#"), l->dest);
+		} else {
+			size_t n = strlen(l->target);
+			char *dir = n && l->target[n - 1] == '/' ?
+			    xstrndup(l->target, n - 1) : xstrdup(l->target);
+			if (*dir && is_folder(s, dir))
+				diags_add(d, DIAG_ERROR, p->path, l->line,
+				    l->col, "links", "link to '%s' leads to the "
+				    "folder %s/, which has no page (no index.html "
+				    "is written there)", l->dest, dir);
+			else
+				diags_add(d, DIAG_ERROR, p->path, l->line,
+				    l->col, "links", "link to '%s' leads "
+				    "nowhere: the site has no page or file %s",
+				    l->dest, l->target);
+			free(dir);
+		}
 		return;
 	}
 }

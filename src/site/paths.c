@@ -54,11 +54,6 @@ static const struct reserved *reserved_for(const char *out)
 	return NULL;
 }
 
-int site_reserved_path(const char *rel)
-{
-	return reserved_for(rel) != NULL;
-}
-
 /* ---- the names of files */
 
 int site_media_name_valid(const char *rel)
