@@ -148,7 +148,17 @@ static void take_into(struct md_doc *doc, char *id)
  * the id followed by "-h" must be free too.  The caller frees it. */
 static char *free_id(const struct taken *t, const char *text, int with_h)
 {
-	char *slug = md_slug(text), *id = xstrdup(slug), *h;
+	char *slug = md_slug(text), *id, *h;
+	/* A slug in a family of ids (fnref-x: fnref-x, fnref-x-2, ...) has
+	 * every slug-N taken: such a heading counts from slug-heading. */
+	for (size_t i = 0; i < t->nprefixes; i++)
+		if (!strcmp(t->prefixes[i], slug)) {
+			id = xasprintf("%s-heading", slug);
+			free(slug);
+			slug = id;
+			break;
+		}
+	id = xstrdup(slug);
 	for (int k = 2;; k++) {
 		h = xasprintf("%s-h", id);
 		int ok = !is_taken(t, id) && !(with_h && is_taken(t, h));
