@@ -113,9 +113,12 @@ writeAll(Buffer.from('K ' + katex.version + '\n', 'latin1'));
 // a formula that does not typeset as written is a TeX error to the author.
 // The trust callback sees every such command, also one a macro produced.
 // KaTeX refuses a URL with a strange scheme before it asks, so a formula
-// that names such a command and shows KaTeX's error colour (#cc0000, the
-// default errorColor) is refused too; the name also gives the place.
+// that uses such a command (not in \verb) and shows KaTeX's error colour
+// (#cc0000, the default errorColor) is refused too; the use gives the
+// place.  The pattern keeps the scan for uses off the common path.
 const UNTRUSTED = /\\(?:href|url|includegraphics|html(?:Class|Id|Style|Data))(?![A-Za-z])/;
+const UNTRUSTED_NAMES = new Set(['\\href', '\\url', '\\includegraphics',
+  '\\htmlClass', '\\htmlId', '\\htmlStyle', '\\htmlData']);
 let untrusted = null;
 function refuseTrust(context) {
   if (untrusted === null) untrusted = context.command;
@@ -154,19 +157,62 @@ function blame(e, tex) {
   return site || {at: 0, note: ''};
 }
 
+// The control sequences a TeX text names, in order, with their places.
+// A backslash pair (\\) is a line break, not the start of a name, and
+// \verb's argument is text, so neither is taken for a use of a command.
+function commands(tex) {
+  const found = [];
+  for (let i = 0; i < tex.length;) {
+    if (tex[i] !== '\\') {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    if (/[A-Za-z]/.test(tex[j] || '')) {
+      while (j < tex.length && /[A-Za-z]/.test(tex[j])) j++;
+    } else {
+      j++;
+    }
+    const name = tex.slice(i, j);
+    if (name === '\\verb') {
+      const at = tex[j] === '*' ? j + 1 : j;
+      const end = at < tex.length ? tex.indexOf(tex[at], at + 1) : -1;
+      i = end < 0 ? tex.length : end + 1;
+      continue;
+    }
+    found.push({name, at: i});
+    i = j;
+  }
+  return found;
+}
+
+// Where the formula uses the site macro `name`: directly, or through the
+// site macros whose definitions use it.  -1 when it does not.
+function useOf(tex, name, seen = new Set()) {
+  const direct = commands(tex).find((c) => c.name === name);
+  if (direct) return direct.at;
+  seen.add(name);
+  for (const outer of Object.keys(macros)) {
+    const body = macros[outer];
+    if (seen.has(outer) || typeof body !== 'string' ||
+        !commands(body).some((c) => c.name === name))
+      continue;
+    const at = useOf(tex, outer, seen);
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
 // The first site macro whose definition passes the test and which the
-// formula names: where the formula names it, and a note naming it.
+// formula uses: where it uses it, and a note naming the macro.
 function siteMacro(tex, test) {
   for (const name of Object.keys(macros)) {
     const body = macros[name];
     if (typeof body !== 'string' || !test(body))
       continue;
-    const use = new RegExp(name.replace(/[^A-Za-z0-9]/g, '\\$&') +
-        (/[A-Za-z]$/.test(name) ? '(?![A-Za-z])' : ''));
-    const m = use.exec(tex);
-    if (m)
-      return {at: m.index, note: ' (in the definition of ' + name +
-          ' in site.yaml)'};
+    const at = useOf(tex, name);
+    if (at >= 0)
+      return {at, note: ' (in the definition of ' + name + ' in site.yaml)'};
   }
   return null;
 }
@@ -183,14 +229,16 @@ function render(id, display, tex) {
       macros: Object.assign({}, macros),
     });
     let command = untrusted;
-    const named = UNTRUSTED.exec(tex);
+    const named = !UNTRUSTED.test(tex) ? undefined :
+        commands(tex).find((c) => UNTRUSTED_NAMES.has(c.name));
     if (command === null && named && html.includes('color:#cc0000'))
-      command = named[0];            // refused before KaTeX asked
+      command = named.name;          // refused before KaTeX asked
     if (command !== null) {
-      const site = named && named[0] === command ? null :
-          siteMacro(tex, (body) => body.includes(command));
-      const at = site ? site.at : named && named[0] === command ?
-          named.index : 0;
+      const site = named && named.name === command ? null :
+          siteMacro(tex, (body) =>
+            commands(body).some((c) => c.name === command));
+      const at = site ? site.at : named && named.name === command ?
+          named.at : 0;
       emit('E ' + id + ' ' + Buffer.byteLength(tex.slice(0, at), 'utf8'),
           command + ' is not allowed in formulas: folio typesets them ' +
           'with KaTeX\'s trust option off, so without links, images or ' +

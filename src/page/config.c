@@ -28,6 +28,23 @@ static void read_witness(struct yw *w, yaml_node_t *n, struct site_config *c)
 	    &c->witness_output_kb);
 }
 
+/* 1 when the TeX text's braces pair up (\{, \} and \\ aside).  KaTeX
+ * would report an unbalanced definition at the end of each formula that
+ * uses the macro, as if the formula were wrong. */
+static int braces_balanced(const char *tex)
+{
+	long depth = 0;
+	for (const char *s = tex; *s && depth >= 0; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		else if (*s == '{')
+			depth++;
+		else if (*s == '}')
+			depth--;
+	}
+	return depth == 0;
+}
+
 static void read_katex(struct yw *w, yaml_node_t *n, struct site_config *c)
 {
 	if (!n || yw_check_map(w, n, "katex", katex_keys) != 0)
@@ -52,6 +69,10 @@ static void read_katex(struct yw *w, yaml_node_t *n, struct site_config *c)
 		else if (!yw_is_scalar(v))
 			yw_error(w, v, "the definition of `%s` must be a "
 			    "string", yw_scalar(k));
+		else if (!braces_balanced(yw_scalar(v)))
+			yw_error(w, v, "the braces of the definition of `%s` "
+			    "do not pair up (\\{ and \\} are literal braces)",
+			    yw_scalar(k));
 	}
 	/* A definition is TeX, whatever YAML would make of it: `5` and
 	 * `true` are text (as numbers, they broke KaTeX itself). */
