@@ -323,7 +323,17 @@ void html_escape(struct buf *b, const char *s, size_t n)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default:
+			/* Control characters HTML does not allow in text
+			 * (all but TAB, LF, FF and CR, and DEL) become
+			 * U+FFFD, as an HTML parser would read them. */
+			if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+			    s[i] != '\n' && s[i] != '\f' && s[i] != '\r') ||
+			    s[i] == 0x7F) {
+				rep = "\xEF\xBF\xBD";
+				break;
+			}
+			continue;
 		}
 		buf_put(b, s + start, i - start);
 		buf_puts(b, rep);

@@ -224,8 +224,14 @@ static void test_helpers(void **state)
 	assert_string_equal(s, "interactive-demo-whats-next");
 	free(s);
 	struct buf b = {0};
-	html_escape(&b, "<a href=\"x\">&'", 15);
+	html_escape(&b, "<a href=\"x\">&'", 14);
 	assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+	buf_free(&b);
+	/* Control characters HTML forbids become U+FFFD; TAB, LF, FF, CR
+	 * stay. */
+	html_escape(&b, "a" "\x01" "b" "\x7f" "\t\n\f\r" "\x1b", 9);
+	assert_string_equal(b.data, "a" "\xEF\xBF\xBD" "b" "\xEF\xBF\xBD"
+	    "\t\n\f\r" "\xEF\xBF\xBD");
 	buf_free(&b);
 }
 
