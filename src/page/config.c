@@ -111,6 +111,10 @@ struct site_config *site_config_load(const char *path, struct diags *d)
 			    !yw_valid_url(c->base_url))
 				yw_error(&w, u, "`base_url` must be an "
 				    "http(s) URL or \"\"");
+			else if (c->base_url && strpbrk(c->base_url, "?#"))
+				yw_error(&w, u, "`base_url` is where the site "
+				    "is published: no query (?) or fragment "
+				    "(#)");
 			yw_string(&w, yw_get(&w, root, "description"),
 			    "description", &c->description);
 			read_katex(&w, yw_get(&w, root, "katex"), c);

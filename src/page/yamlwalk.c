@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- loading */
 
@@ -552,7 +553,7 @@ char *yw_to_json_text(struct yw *w, yaml_node_t *n)
 
 int yw_valid_url(const char *s)
 {
-	if (!str_starts(s, "https://") && !str_starts(s, "http://"))
+	if (strncasecmp(s, "https://", 8) && strncasecmp(s, "http://", 7))
 		return 0;
 	const char *host = strstr(s, "//") + 2;
 	if (!*host || *host == '/')

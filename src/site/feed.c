@@ -18,6 +18,8 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,20 +102,31 @@ static void xml_element(struct buf *b, const char *indent, const char *name,
 /* ---- dates */
 
 /* The fallback date, as an RFC 3339 date-time: SOURCE_DATE_EPOCH when it
- * holds a number of seconds, else the epoch itself. */
-static void fallback_date(char out[21])
+ * is set, else the epoch itself.  A value that is not a whole number of
+ * seconds (up to year 9999) is an error, as reproducible-builds.org asks:
+ * a date silently taken as 1970 would be wrong in every feed built. */
+static int fallback_date(char out[21], struct diags *d)
 {
 	const char *env = getenv("SOURCE_DATE_EPOCH");
 	time_t t = 0;
 	if (env && *env) {
 		char *end;
+		errno = 0;
 		long long v = strtoll(env, &end, 10);
-		if (*end == '\0' && v >= 0 && v < 253402300800LL)
-			t = (time_t)v;
+		if (*end || errno || v < 0 || v >= 253402300800LL ||
+		    !isdigit((unsigned char)*env)) {
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "site",
+			    "SOURCE_DATE_EPOCH is '%s', not a number of "
+			    "seconds since 1970-01-01 (before year 10000)",
+			    env);
+			return -1;
+		}
+		t = (time_t)v;
 	}
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
 }
 
 /* The date-time an entry for p was last updated: its latest review date
@@ -154,7 +167,8 @@ int site_write_feed(struct site *s, const char *out, struct diags *d)
 	if (!*base)
 		return 0;
 	char fallback[21];
-	fallback_date(fallback);
+	if (fallback_date(fallback, d) != 0)
+		return -1;
 	struct entry *e = xcalloc(s->npages + 1, sizeof *e);
 	size_t n = 0;
 	for (size_t i = 0; i < s->npages; i++) {
