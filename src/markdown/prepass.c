@@ -7,17 +7,19 @@
  * between them continues that container, as the lines of a fence would
  * have to.  So the pre-pass follows CommonMark's containers line by line:
  * block quotes (`>`), list items (`-`, `+`, `*`, `1.`, `1)`) with the
- * indentation their content needs, lazy paragraph lines, and code fences,
- * inside which nothing is rewritten.  It is a tracker, not a parser: it
- * knows of other blocks only what decides those questions (blank lines,
- * thematic breaks, headings, indented code).
+ * indentation their content needs, lazy paragraph lines, and code fences
+ * and HTML blocks, inside which nothing is rewritten.  It is a tracker, not
+ * a parser: it knows of other blocks only what decides those questions
+ * (blank lines, thematic breaks, headings, indented code).
  *
- * Divisions: reading lines, containers, the line classifier, the pass.
+ * Divisions: reading lines, containers, HTML blocks, the line classifier,
+ * the pass.
  */
 #include "markdown/mathsyntax.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/util.h"
 
@@ -154,6 +156,204 @@ static size_t continues(const struct container *items, size_t depth,
 	return k;
 }
 
+/* ---- HTML blocks */
+
+/* CommonMark's HTML blocks (spec 0.30, 4.6) as the cmark-gfm 0.29 that
+ * parses the result reads them, for the pre-pass must agree with it:
+ *   1  <script, <pre or <style, then blank, '>' or the line's end;
+ *      ends at a line holding </script>, </pre> or </style>
+ *   2  <!--        ends at a line holding -->
+ *   3  <?          ends at a line holding ?>
+ *   4  <! and an upper-case letter; ends at a line holding >
+ *   5  <![CDATA[   ends at a line holding ]]>
+ *   6  < or </ and a name of block_tags, then blank, '>', "/>" or the
+ *      line's end; ends before a blank line
+ *   7  a complete open or close tag alone on the line; ends before a
+ *      blank line, and cannot interrupt a paragraph (but, in cmark, may
+ *      start on what would be a lazy line of one)
+ * Names are matched ignoring case; kinds 1-5 may end on their first line.
+ * (0.30 adds <textarea> to kind 1 and lower-case letters to kind 4;
+ * cmark-gfm 0.29 does not.) */
+
+static const char *const block_tags[] = {
+	"address", "article", "aside", "base", "basefont", "blockquote",
+	"body", "caption", "center", "col", "colgroup", "dd", "details",
+	"dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
+	"figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3",
+	"h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend",
+	"li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
+	"optgroup", "option", "p", "param", "section", "source", "summary",
+	"table", "tbody", "td", "tfoot", "th", "thead", "title", "tr",
+	"track", "ul",
+};
+
+static const char *const raw_tags[] = {"script", "pre", "style"};
+
+/* Whether ch, not NUL, is one of set. */
+static int in_set(char ch, const char *set)
+{
+	return ch && strchr(set, ch);
+}
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static int is_alpha(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static int is_alnum(char ch)
+{
+	return is_alpha(ch) || (ch >= '0' && ch <= '9');
+}
+
+/* Whether s[i..n) starts with w, ignoring case. */
+static int has_word(const char *s, size_t i, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	return n - i >= k && strncasecmp(s + i, w, k) == 0;
+}
+
+/* Whether s[i..n) holds w anywhere, ignoring case. */
+static int holds(const char *s, size_t i, size_t n, const char *w)
+{
+	for (; i < n; i++)
+		if (has_word(s, i, n, w))
+			return 1;
+	return 0;
+}
+
+/* Bytes of the tag name [A-Za-z][A-Za-z0-9-]* at s[i], 0 when none. */
+static size_t tag_name(const char *s, size_t i, size_t n)
+{
+	size_t k = i;
+	if (k >= n || !is_alpha(s[k]))
+		return 0;
+	while (k < n && (is_alnum(s[k]) || s[k] == '-'))
+		k++;
+	return k - i;
+}
+
+/* Whether s[i..n), just after the '<', is one complete tag and blank
+ * (kind 7):
+ *   open      = name attribute* blank* "/"? ">"
+ *   attribute = blank+ [A-Za-z_:][A-Za-z0-9_.:-]* (blank* "=" blank* value)?
+ *   value     = [^ \t"'=<>`]+ | "'" [^']* "'" | '"' [^"]* '"'
+ *   close     = "/" name blank* ">" */
+static int complete_tag(const char *s, size_t i, size_t n)
+{
+	size_t k;
+	if (i < n && s[i] == '/') {
+		if (!(k = tag_name(s, i + 1, n)))
+			return 0;
+		for (i += 1 + k; i < n && is_blank(s[i]); i++)
+			;
+	} else {
+		if (!(k = tag_name(s, i, n)))
+			return 0;
+		for (i += k;;) {
+			size_t a = i;
+			while (a < n && is_blank(s[a]))
+				a++;
+			if (a == i || a >= n || !(is_alpha(s[a]) ||
+			    s[a] == '_' || s[a] == ':'))
+				break;
+			while (a < n && (is_alnum(s[a]) || in_set(s[a],
+			    "_.:-")))
+				a++;
+			i = a;  /* the attribute's name */
+			while (a < n && is_blank(s[a]))
+				a++;
+			if (a >= n || s[a] != '=')
+				continue;
+			for (a++; a < n && is_blank(s[a]); a++)
+				;
+			if (a < n && (s[a] == '"' || s[a] == '\'')) {
+				const char *q = memchr(s + a + 1, s[a],
+				    n - a - 1);
+				if (!q)
+					return 0;
+				i = (size_t)(q - s) + 1;
+			} else {
+				for (k = a; k < n && !is_blank(s[k]) &&
+				    !in_set(s[k], "\"'=<>`"); k++)
+					;
+				if (k == a)
+					return 0;
+				i = k;
+			}
+		}
+		while (i < n && is_blank(s[i]))
+			i++;
+		if (i < n && s[i] == '/')
+			i++;
+	}
+	if (i >= n || s[i] != '>')
+		return 0;
+	for (i++; i < n && is_blank(s[i]); i++)
+		;
+	return i == n;
+}
+
+/* The kind (1-7) of the HTML block that starts at byte i of the line
+ * (after at most 3 columns of blank), else 0.  in_paragraph: the line
+ * would otherwise continue a paragraph in all its containers, which kind
+ * 7 cannot interrupt. */
+static int html_start(const struct cursor *c, size_t i, int in_paragraph)
+{
+	const char *s = c->s;
+	size_t n = c->n, k;
+	if (i >= n || s[i] != '<')
+		return 0;
+	for (k = 0; k < sizeof raw_tags / sizeof *raw_tags; k++) {
+		size_t e = i + 1 + strlen(raw_tags[k]);
+		if (has_word(s, i + 1, n, raw_tags[k]) && (e == n ||
+		    is_blank(s[e]) || s[e] == '>'))
+			return 1;
+	}
+	if (has_word(s, i, n, "<!--"))
+		return 2;
+	if (has_word(s, i, n, "<?"))
+		return 3;
+	if (i + 2 < n && s[i + 1] == '!' && s[i + 2] >= 'A' && s[i + 2] <= 'Z')
+		return 4;
+	if (has_word(s, i, n, "<![CDATA["))
+		return 5;
+	k = i + 1 + (i + 1 < n && s[i + 1] == '/');
+	size_t len = tag_name(s, k, n), e = k + len;
+	for (size_t t = 0; len && t < sizeof block_tags / sizeof *block_tags;
+	    t++) {
+		if (strlen(block_tags[t]) == len && has_word(s, k, n,
+		    block_tags[t]) && (e == n || is_blank(s[e]) ||
+		    s[e] == '>' || has_word(s, e, n, "/>")))
+			return 6;
+	}
+	if (!in_paragraph && complete_tag(s, i + 1, n))
+		return 7;
+	return 0;
+}
+
+/* Whether s[i..n) ends an HTML block of kind 1-5 (holds its end). */
+static int html_ends(int kind, const char *s, size_t i, size_t n)
+{
+	switch (kind) {
+	case 1:
+		return holds(s, i, n, "</script>") ||
+		    holds(s, i, n, "</pre>") || holds(s, i, n, "</style>");
+	case 2:
+		return holds(s, i, n, "-->");
+	case 3:
+		return holds(s, i, n, "?>");
+	case 4:
+		return holds(s, i, n, ">");
+	default:
+		return holds(s, i, n, "]]>");
+	}
+}
+
 /* ---- the line classifier */
 
 /* A thematic break ("---", "* * *") from byte i on. */
@@ -248,14 +448,17 @@ enum leaf {
 	LEAF_TEXT,      /* paragraph text: a lazy line may continue it */
 	LEAF_OTHER,     /* heading, thematic break, indented code */
 	LEAF_FENCE,     /* opens a ``` or ~~~ code fence */
+	LEAF_HTML,      /* opens an HTML block */
 	LEAF_DOLLARS,   /* only `$$` */
 };
 
 /* What the rest of the line is, its container prefixes consumed.  For a
  * fence, stores its character and length; for `$$`, *at gets the byte of
- * the first '$'. */
+ * the first '$'; for an HTML block, *html gets its kind and *at the byte
+ * of its '<'.  in_paragraph: 0 after no paragraph, 1 when the line could
+ * only be a lazy line of one, 2 when it continues all its containers. */
 static enum leaf classify(const struct cursor *c, int in_paragraph,
-    char *fence_c, size_t *fence_n, size_t *at)
+    char *fence_c, size_t *fence_n, size_t *at, int *html)
 {
 	size_t i, k;
 	int w = blank_ahead(c, &i);
@@ -272,6 +475,10 @@ static enum leaf classify(const struct cursor *c, int in_paragraph,
 			*fence_n = k - i;
 			return LEAF_FENCE;
 		}
+	}
+	if ((*html = html_start(c, i, in_paragraph == 2))) {
+		*at = i;
+		return LEAF_HTML;
 	}
 	if (i + 1 < c->n && c->s[i] == '$' && c->s[i + 1] == '$') {
 		for (k = i + 2; k < c->n && (c->s[k] == ' ' || c->s[k] == '\t');
@@ -335,9 +542,10 @@ static size_t find_closer(const char *text, size_t len, size_t pos,
 		struct cursor c = line_at(text, len, pos);
 		char fc;
 		size_t fn, at = 0, i, k;
+		int html;
 		if (continues(st->items, depth, &c) < depth)
 			return (size_t)-1;
-		if (classify(&c, 0, &fc, &fn, &at) == LEAF_DOLLARS) {
+		if (classify(&c, 0, &fc, &fn, &at, &html) == LEAF_DOLLARS) {
 			*close_at = at;
 			return pos;
 		}
@@ -369,7 +577,9 @@ char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
 	struct buf b = {0};
 	struct stack st = {0};
 	size_t pos = 0, fence_n = 0, fence_depth = 0;
+	size_t html_depth = 0;
 	char fence_c = 0;
+	int html = 0;       /* kind of the open HTML block, 0 when none */
 	int paragraph = 0;  /* the line before was paragraph text */
 
 	buf_put(&b, "", 0);
@@ -390,10 +600,23 @@ char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
 			continue;
 		}
 		fence_c = 0;
+		if (html && matched >= html_depth &&
+		    !(html > 5 && rest_blank(&c))) {
+			/* Inside an HTML block, likewise, up to the line
+			 * that ends it (kinds 6 and 7 end before a blank
+			 * line, which is read below). */
+			if (html <= 5 && html_ends(html, c.s, c.i, c.n))
+				html = 0;
+			buf_put(&b, c.s, c.full);
+			pos += c.full;
+			continue;
+		}
+		html = 0;
 		size_t opened = open_new(&st, &c,
 		    paragraph && matched == depth);
-		enum leaf leaf = classify(&c, paragraph && !opened, &fc, &fn,
-		    &at);
+		int kind = 0;
+		enum leaf leaf = classify(&c, paragraph && !opened ?
+		    1 + (matched == depth) : 0, &fc, &fn, &at, &kind);
 		if (!opened && matched < depth && paragraph &&
 		    (leaf == LEAF_TEXT || leaf == LEAF_DOLLARS)) {
 			/* A lazy line of the paragraph before, in its
@@ -415,6 +638,10 @@ char *mathsyntax_prepass(const char *text, size_t len, size_t *outlen)
 			fence_c = fc;
 			fence_n = fn;
 			fence_depth = depth;
+		} else if (leaf == LEAF_HTML) {
+			if (kind > 5 || !html_ends(kind, c.s, at, c.n))
+				html = kind;
+			html_depth = depth;
 		} else if (leaf == LEAF_DOLLARS) {
 			size_t close_at = 0, run = 0;
 			size_t q = find_closer(text, len, pos + c.full, &st,

@@ -218,6 +218,45 @@ static const struct prepass_case prepass_cases[] = {
 	{"> $$\n> a\n\n$$\nb\n$$\n", "> $$\n> a\n\n```math\nb\n```\n"},
 	/* "- - -" is a thematic break, not two list items */
 	{"- - -\n$$\na\n$$\n", "- - -\n```math\na\n```\n"},
+	/* nothing inside an HTML block is rewritten, and its `$$` lines
+	 * pair with none outside it */
+	{"<!--\n$$\n-->\n\nx\n\n$$\n\n## B\n", "<!--\n$$\n-->\n\nx\n\n$$\n\n## B\n"},
+	{"<div>\n$$\n\nx\n$$\n", "<div>\n$$\n\nx\n$$\n"},
+	{"<PRE class=x>\n$$\n\n$$\n</pre>\n$$\na\n$$\n",
+	 "<PRE class=x>\n$$\n\n$$\n</pre>\n```math\na\n```\n"},
+	{"<?php\n$$\n?>\n$$\na\n$$\n", "<?php\n$$\n?>\n```math\na\n```\n"},
+	{"<!DOCTYPE x\n$$\n>\n$$\na\n$$\n", "<!DOCTYPE x\n$$\n>\n```math\na\n```\n"},
+	{"<![CDATA[\n$$\n]]>\n$$\na\n$$\n", "<![CDATA[\n$$\n]]>\n```math\na\n```\n"},
+	{"</table>\n$$\n\n$$\na\n$$\n", "</table>\n$$\n\n```math\na\n```\n"},
+	{"<a href=\"u\" b = 'v' c>\n$$\na\n$$\n", "<a href=\"u\" b = 'v' c>\n$$\na\n$$\n"},
+	/* ends on its first line */
+	{"<!-- c -->\n$$\na\n$$\n", "<!-- c -->\n```math\na\n```\n"},
+	{"<!-->\n$$\na\n$$\n", "<!-->\n```math\na\n```\n"},
+	/* kinds 1-6 interrupt a paragraph, kind 7 does not */
+	{"p\n<div>\n$$\na\n$$\n", "p\n<div>\n$$\na\n$$\n"},
+	{"p\n<span>\n$$\na\n$$\n", "p\n<span>\n```math\na\n```\n"},
+	/* (but in cmark it starts on a would-be lazy line) */
+	{"> p\n<span>\n```\n\n$$\na\n$$\n",
+	 "> p\n<span>\n```\n\n```math\na\n```\n"},
+	/* not HTML blocks: an incomplete tag, a tag with text after it,
+	 * indented code */
+	{"<a href=\"u\n$$\na\n$$\n", "<a href=\"u\n```math\na\n```\n"},
+	{"<span> t\n$$\na\n$$\n", "<span> t\n```math\na\n```\n"},
+	{"    <div>\n$$\na\n$$\n", "    <div>\n```math\na\n```\n"},
+	/* as cmark-gfm 0.29 reads them: <textarea> is kind 7, "<!" needs
+	 * an upper-case letter */
+	{"<textarea>\n$$\n\n$$\na\n$$\n", "<textarea>\n$$\n\n```math\na\n```\n"},
+	{"<!doctype x\n$$\na\n$$\n", "<!doctype x\n```math\na\n```\n"},
+	/* in containers; one ends with its container */
+	{"- <!--\n  $$\n  -->\n  $$\n  a\n  $$\n",
+	 "- <!--\n  $$\n  -->\n  ```math\n  a\n  ```\n"},
+	{"- <div>\n  $$\n$$\na\n$$\n", "- <div>\n  $$\n```math\na\n```\n"},
+	{"- <div>\n\n  $$\n  a\n  $$\n", "- <div>\n\n  ```math\n  a\n  ```\n"},
+	{"> <!--\n> $$\n> -->\n> $$\n> a\n> $$\n",
+	 "> <!--\n> $$\n> -->\n> ```math\n> a\n> ```\n"},
+	{"> <div>\n> $$\n\n$$\na\n$$\n", "> <div>\n> $$\n\n```math\na\n```\n"},
+	{"> - <pre>\n>   $$\n>   $$\n\n$$\na\n$$\n",
+	 "> - <pre>\n>   $$\n>   $$\n\n```math\na\n```\n"},
 };
 
 static size_t count_lines(const char *s, size_t n)
