@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <dlfcn.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -309,6 +310,27 @@ static char *url_escape(const char *url)
 	return buf_detach(&b);
 }
 
+/* libmicrohttpd's unescaping, but %00 is left as it is: decoded, it cut
+ * the path short ("/a/index.html%00.css" answered /a/index.html). */
+static size_t unescape_but_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls; (void)c;
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		unsigned v;
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2]) &&
+		    sscanf(p + 1, "%2x", &v) == 1 && v != 0) {
+			*out++ = (char)v;
+			p += 2;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     const char *url, const char *method, const char *version,
     const char *upload, size_t *upload_len, void **state)
@@ -451,7 +473,9 @@ int site_serve(const struct site_opts *o, int port, struct diags *d)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &sv,
-	    MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_END);
+	    MHD_OPTION_LISTEN_SOCKET, lfd,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_but_nul, NULL,
+	    MHD_OPTION_END);
 	if (!daemon) {
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "serve",
 		    "cannot start the preview server (libmicrohttpd)");
