@@ -92,6 +92,10 @@ static int number_close(double a, double b, double tol)
 		return isnan(a) && isnan(b);
 	if (a == b)
 		return 1;
+	/* An infinity is close only to itself (inf - x is inf, which the
+	 * relative test below would take as within tol * inf). */
+	if (isinf(a) || isinf(b))
+		return 0;
 	double diff = fabs(a - b);
 	double big = fmax(fabs(a), fabs(b));
 	return diff <= tol || diff <= tol * big;

@@ -178,7 +178,9 @@ void witness_job_finish(const struct witness_opts *o, struct job *j,
 {
 	if (j->it) {
 		struct witness_item *it = j->it;
-		it->stdout_text = buf_detach(&j->data[PIPE_OUT]);
+		struct buf *out = &j->data[PIPE_OUT];
+		it->stdout_nul = out->len && memchr(out->data, 0, out->len);
+		it->stdout_text = buf_detach(out);
 		it->stderr_text = buf_detach(&j->data[PIPE_ERR]);
 		/* What the runner said: "R" (main was called), or "F" and a
 		 * message.  Anything after "R" was written by the witness,

@@ -48,6 +48,7 @@ void witness_item_clear(struct witness_item *it)
 	free(it->stdout_text);
 	free(it->stderr_text);
 	it->stdout_text = it->stderr_text = NULL;
+	it->stdout_nul = 0;
 	it->status = WITNESS_PENDING;
 	it->exit_code = 0;
 	it->ms = 0;

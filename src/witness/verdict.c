@@ -195,6 +195,12 @@ void witness_verdict(const struct witness_opts *o, struct witness_item *it,
 	} else if (code != 0) {
 		what = xasprintf("exited with status %d", code);
 		runtime_diag(it, WITNESS_RUNTIME_ERROR, d, what);
+	} else if (it->stdout_nul) {
+		/* Output is compared as text: what follows a NUL would not
+		 * be compared at all. */
+		what = xstrdup("printed a NUL byte; its output is compared as "
+		    "text, so it may print only text");
+		runtime_diag(it, WITNESS_RUNTIME_ERROR, d, what);
 	} else {
 		size_t bad = 0;
 		char *diff = NULL;

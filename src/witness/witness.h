@@ -74,6 +74,8 @@ struct witness_item {
 	int status;              /* enum witness_status */
 	int exit_code;           /* exit status, or 128 + signal */
 	char *stdout_text;       /* what it printed (NULL if it did not run) */
+	int stdout_nul;          /* what it printed holds a NUL byte, which
+	                            would end the text where it stands */
 	char *stderr_text;
 	double ms;               /* its compile, then its run: from its image
 	                            going to a runner until the runner has
