@@ -248,7 +248,15 @@ static void check_quote(struct ctx *x, const struct page *p,
 	if (!x->folded[k])
 		x->folded[k] = check_fold_space(s->snapshot);
 	char *q = check_fold_space(u->quote.s);
-	if (!strstr(x->folded[k], q)) {
+	if (!*q || !strcmp(q, " ")) {
+		/* An empty text occurs everywhere: it would vouch for
+		 * nothing. */
+		buf_printf(&b, "the support quote of claim '%s' is empty: "
+		    "quote the words of sources/%s.txt that support it",
+		    c->id.s, s->id);
+		report(x, DIAG_ERROR, p->path, &u->quote, "quote-empty",
+		    b.data);
+	} else if (!strstr(x->folded[k], q)) {
 		buf_printf(&b, "quote for claim '%s' does not occur in "
 		    "sources/%s.txt", c->id.s, s->id);
 		struct diag *g = report(x, DIAG_ERROR, p->path, &u->quote,

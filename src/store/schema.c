@@ -176,16 +176,18 @@ _Static_assert(sizeof migrations / sizeof migrations[0] ==
 
 /* ---- store_migrate */
 
-static int user_version(sqlite3 *db)
+/* Reads PRAGMA user_version into *v; -1 when it cannot be read (any
+ * value, -1 too, may be stored there). */
+static int user_version(sqlite3 *db, int *v)
 {
 	sqlite3_stmt *st;
-	int v = -1;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL))
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0)
+		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return v;
+	return rc;
 }
 
 /* Brings the database to STORE_SCHEMA_VERSION, one migration per
@@ -195,11 +197,28 @@ static int user_version(sqlite3 *db)
 int store_migrate(struct store *s, struct diags *d)
 {
 	for (;;) {
-		if (store_sql(s, "BEGIN IMMEDIATE", "begin migration", d))
+		int begun = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    NULL);
+		if (begun == SQLITE_BUSY) {
+			/* Waited for the busy timeout: another program (a
+			 * sqlite3 shell?) holds a write transaction. */
+			diags_add(d, DIAG_ERROR, s->path, 0, 0, "store",
+			    "locked by another program, which holds a write "
+			    "transaction on it; end it and run folio again");
 			return -1;
-		int v = user_version(s->db);
-		if (v < 0) {
+		}
+		if (begun != SQLITE_OK)
+			return store_fail(s, "begin migration", d);
+		int v;
+		if (user_version(s->db, &v) != 0) {
 			store_fail(s, "read schema version", d);
+			store_rollback(s);
+			return -1;
+		}
+		if (v < 0) {
+			diags_add(d, DIAG_ERROR, s->path, 0, 0, "store",
+			    "database schema version %d is not one folio "
+			    "writes; remove the file to rebuild it", v);
 			store_rollback(s);
 			return -1;
 		}
