@@ -267,9 +267,45 @@ static void check_quote(struct ctx *x, const struct page *p,
 	buf_free(&b);
 }
 
+/* Reports id when an earlier item of a list (ids[0..n)) names the same
+ * thing: a list given twice the same id would count it twice (a claim's
+ * pin hashes its sources as listed). */
+static void check_listed_once(struct ctx *x, const struct page *p,
+    const struct located *id, const struct located *const *ids, size_t n,
+    const char *where)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (strcmp(ids[j]->s, id->s))
+			continue;
+		char *m = xasprintf("'%s' is listed twice in %s (first at "
+		    "%d:%d)", id->s, where, ids[j]->line, ids[j]->col);
+		report(x, DIAG_ERROR, p->path, id, "duplicate-id", m);
+		free(m);
+		return;
+	}
+}
+
+static void check_list_once(struct ctx *x, const struct page *p,
+    const struct located_list *l, const char *where)
+{
+	const struct located **ids = xcalloc(l->nitems + 1, sizeof *ids);
+	for (size_t i = 0; i < l->nitems; i++) {
+		check_listed_once(x, p, &l->items[i], ids, i, where);
+		ids[i] = &l->items[i];
+	}
+	free(ids);
+}
 
 static void check_page_sources(struct ctx *x, const struct page *p)
 {
+	const struct located **seen = xcalloc(p->meta.nsources + 1,
+	    sizeof *seen);
+	for (size_t i = 0; i < p->meta.nsources; i++) {
+		check_listed_once(x, p, &p->meta.sources[i].id, seen, i,
+		    "the page's sources");
+		seen[i] = &p->meta.sources[i].id;
+	}
+	free(seen);
 	for (size_t i = 0; i < p->meta.nsources; i++) {
 		const struct located *id = &p->meta.sources[i].id;
 		long k = find_source(x, id->s);
@@ -305,6 +341,12 @@ static void check_claims(struct ctx *x, const struct check_page *cp)
 		char *what = xasprintf("claim '%s'", c->id.s);
 		for (size_t j = 0; j < c->sources.nitems; j++)
 			check_cited(x, p, what, &c->sources.items[j]);
+		char *where = xasprintf("the sources of claim '%s'", c->id.s);
+		check_list_once(x, p, &c->sources, where);
+		free(where);
+		where = xasprintf("the witnesses of claim '%s'", c->id.s);
+		check_list_once(x, p, &c->witnesses, where);
+		free(where);
 		free(what);
 		for (size_t j = 0; j < c->witnesses.nitems; j++)
 			check_witness(x, cp, c, &c->witnesses.items[j]);
