@@ -144,8 +144,9 @@ static int line_match(const char *a, const char *b, double tol, int has_tol)
  * or lines replaced (one each) to match e[i..] with a[j..], where a "..."
  * line consumes any run of actual lines for free.  (Replacing costs as much
  * as dropping, so that "..." never swallows the line that differs.)  The
- * outputs match when cost(0, 0) is 0, and the cheapest path is the diff.  Past MAX_CELLS the table is not built and a
- * greedy walk stands in. */
+ * cheapest path is the diff of outputs that differ (outputs_match says
+ * whether they do).  Past MAX_CELLS the table is not built and a greedy
+ * walk stands in for the diff. */
 #define MAX_CELLS (4u << 20)
 
 struct align {
@@ -161,6 +162,34 @@ struct align {
 static int is_ellipsis(const char *s)
 {
 	return strcmp(s, "...") == 0;
+}
+
+/* Whether the outputs match, each "..." line standing for any run of
+ * lines: the two-pointer wildcard match, which on a mismatch goes back
+ * only to the last "..." seen (a match found with an earlier "..."
+ * taking fewer lines is never lost that way).  No memory, whatever the
+ * sizes; the table below is for the diff of outputs that differ. */
+static int outputs_match(const struct align *al)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+	while (j < al->na) {
+		if (i < al->ne && is_ellipsis(al->e[i])) {
+			star = i++;
+			mark = j;
+		} else if (i < al->ne && line_match(al->e[i], al->a[j],
+		    al->tol, al->has_tol)) {
+			i++;
+			j++;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (i < al->ne && is_ellipsis(al->e[i]))
+		i++;
+	return i == al->ne;
 }
 
 static void align_fill(struct align *al)
@@ -391,16 +420,14 @@ int witness_compare(const char *expected, const char *actual, double tol,
 	struct step *s = NULL;
 	size_t n;
 	int same;
-	if ((al.ne + 1) * (al.na + 1) <= MAX_CELLS) {
+	same = outputs_match(&al);
+	if (same) {
+		n = 0;
+	} else if ((al.ne + 1) * (al.na + 1) <= MAX_CELLS) {
 		align_fill(&al);
-		same = COST(&al, 0, 0) == 0;
-		n = same ? 0 : align_path(&al, &s);
+		n = align_path(&al, &s);
 	} else {
 		n = greedy_path(&al, &s);
-		same = 1;
-		for (size_t k = 0; k < n; k++)
-			if (step_changes(&s[k]))
-				same = 0;
 	}
 	if (!same) {
 		size_t first = al.ne;
