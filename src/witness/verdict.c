@@ -125,15 +125,48 @@ static char *stderr_detail(const char *err)
 	return buf_detach(&b);
 }
 
+/* The last lines a witness printed before it failed (at most
+ * STDOUT_TAIL_LINES, and STDERR_DETAIL_MAX bytes), as a detail: where a
+ * crashing program got to.  NULL when it printed nothing. */
+#define STDOUT_TAIL_LINES 10
+static char *stdout_detail(const char *out)
+{
+	if (!out || !*out)
+		return NULL;
+	size_t n = strlen(out), from = n;
+	if (from && out[from - 1] == '\n')
+		from--;
+	for (int lines = 0; from > 0 && n - from < STDERR_DETAIL_MAX; from--)
+		if (out[from - 1] == '\n' && ++lines == STDOUT_TAIL_LINES)
+			break;
+	if (n - from > STDERR_DETAIL_MAX)
+		from = n - STDERR_DETAIL_MAX;
+	struct buf b = {0};
+	buf_puts(&b, from ? "stdout, its last lines:\n[...]\n" : "stdout:\n");
+	buf_put(&b, out + from, n - from);
+	if (b.data[b.len - 1] != '\n')
+		buf_putc(&b, '\n');
+	return buf_detach(&b);
+}
+
 /* A failure at run time: one error at the first code line, "witness
- * `NAME` WHAT", with the witness's stderr as detail. */
+ * `NAME` WHAT", with what the witness printed on stdout (its end) and on
+ * stderr as detail. */
 static void runtime_diag(struct witness_item *it, int status,
     struct diags *d, const char *what)
 {
 	it->status = status;
 	struct diag *g = diags_add(d, DIAG_ERROR, it->path, it->code_line, 1,
 	    STAGE, "witness `%s` %s", it->name, what);
-	g->detail = stderr_detail(it->stderr_text);
+	/* (a flood's end, or text a NUL cut, would say nothing) */
+	char *out = status == WITNESS_OUTPUT_LIMIT || it->stdout_nul ? NULL :
+	    stdout_detail(it->stdout_text);
+	char *err = stderr_detail(it->stderr_text);
+	g->detail = out && err ? xasprintf("%s%s", out, err) : out ? out : err;
+	if (out && err) {
+		free(out);
+		free(err);
+	}
 }
 
 void witness_verdict(const struct witness_opts *o, struct witness_item *it,
