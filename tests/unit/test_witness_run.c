@@ -451,7 +451,8 @@ static void test_exit_status(void **state)
 	(void)state;
 	check("#include <stdio.h>\nint main(void) {\n  puts(\"hi\");\n"
 	    "  return 3;\n}\n", "hi\n", WITNESS_RUNTIME_ERROR,
-	    "page.md:10:1: error: witness: witness `w` exited with status 3\n");
+	    "page.md:10:1: error: witness: witness `w` exited with status 3\n"
+	    "stdout:\nhi\n");
 	/* exit() flushes what was printed and ends with its status */
 	struct witness_opts o = base_opts();
 	struct witness_item it;
