@@ -175,6 +175,7 @@
   }
 
   // ---- dim 1: a density curve, the data, and the numbers.
+  var firstPeak = 0;
   function draw1(lib, c, s, plot, show) {
     var mean = s.shift, sd = s.scale, points = [], numbers = {};
     if (Array.isArray(c.data)) {
@@ -199,7 +200,10 @@
     var N = 241, xs = [];
     for (var i = 0; i < N; i++) xs.push(lo + (hi - lo) * i / (N - 1));
     var lp = lib.run("log_prob", f, 1, xs, N).out;
-    var dens = lp.map(Math.exp), top = Math.max.apply(null, dens.concat([0.5]));
+    // The height scale is the first drawing's, grown only when a curve
+    // would not fit: a curve that flattens is seen to flatten.
+    var dens = lp.map(Math.exp);
+    var top = firstPeak = Math.max(firstPeak, Math.max.apply(null, dens));
     var cv = canvas(lo, hi, -0.05 * top, 1.1 * top, "curve");
     cv.line([[lo, 0], [hi, 0]], {stroke: "currentColor", "stroke-opacity": 0.4});
     cv.line(xs.map(function (x, k) { return [x, dens[k]]; }),

@@ -129,10 +129,16 @@ async function slide(page, sel, v) {
 
   // The noising path: alpha-bar falls as t grows.
   ({page, errors} = await openDemo(`${base}/generative-models/diffusion-and-flow-matching/`));
+  // The page's witness table: t 250, alpha_bar 0.524085, mean 2.1718,
+  // variance 0.6069 (std 0.7790).
   const ab0 = Number(await value(page, 'alpha-bar'));
-  await slide(page, '#demo-control-0', 1000);
+  await slide(page, '#demo-control-0', 250);
   const ab1 = Number(await value(page, 'alpha-bar'));
-  if (ab0 !== 1 || !(ab1 < 1e-3)) fail(`alpha-bar ${ab0} -> ${ab1}`);
+  const marginal = await value(page, 'marginal-density');
+  if (ab0 !== 1 || Math.abs(ab1 - 0.524085) > 1e-4)
+    fail(`alpha-bar ${ab0} -> ${ab1}`);
+  if (!/^N\(2\.171[78], 0\.779[01]\u00b2\)$/.test(marginal))
+    fail(`marginal at t 250: ${marginal}`);
   if (errors.length) fail(`page errors: ${errors.join('; ')}`);
   await page.close();
 
