@@ -8,7 +8,7 @@
 # bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm (the flow
 # library as WebAssembly, checked against the native bits),
 # flow-train-check (training on the toy sets reaches the true entropy),
-# browser (folio serve's live reload in Chromium),
+# browser (folio serve's live reload, the live demos and drafts in Chromium),
 # asan (unit tests and fixtures under the sanitizers).
 #
 # Each folder of src/ is one stage; every .c file in src/*/ goes into
@@ -90,9 +90,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfolio.a
 
 # ---- the two commands
 
+# The site's live demos run build/flow.wasm, which folio build copies in
+# when it finds it beside the executable.
 site:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all wasm
 	$(BUILD)/folio build
 
 test:
@@ -133,9 +135,11 @@ unit: $(UNIT_BINS)
 fixtures: $(BUILD)/folio
 	@sh tests/run-fixtures.sh $(BUILD)/folio
 
-# Browser tests: folio serve's live reload in Chromium.
-browser: $(BUILD)/folio
+# Browser tests in Chromium: folio serve's live reload, and a concept
+# page's live demo (which needs flow.wasm beside folio) and local drafts.
+browser: $(BUILD)/folio $(BUILD)/flow.wasm
 	@node tests/browser/serve-live.js $(BUILD)/folio
+	@node tests/browser/demo-live.js $(BUILD)/folio
 
 check: $(BUILD)/folio
 	$(BUILD)/folio check --strict
@@ -157,10 +161,11 @@ serve: all
 # The installed share folder keeps the source tree's layout, so folio finds
 # its files the same way in both: templates/, node_modules/katex/,
 # src/math/katex-worker.js (and witness/include/, from
-# src/witness/module.mk).
-install: all
+# src/witness/module.mk); flow.wasm, for the live demos, at its top.
+install: all $(BUILD)/flow.wasm
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/src/math
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
+	install -m 644 $(BUILD)/flow.wasm $(DESTDIR)$(PREFIX)/share/folio/flow.wasm
 	cp -R templates $(DESTDIR)$(PREFIX)/share/folio/
 	install -m 644 src/math/katex-worker.js $(DESTDIR)$(PREFIX)/share/folio/src/math/
 	if [ -d node_modules/katex ]; then \
