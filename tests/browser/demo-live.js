@@ -9,6 +9,7 @@
 // make wasm: build/flow.wasm must be beside build/folio)
 'use strict';
 const {chromium} = require('playwright-core');
+const {fail, serveStarted} = require('./harness');
 const {spawn, spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -19,20 +20,6 @@ const repo = path.join(__dirname, '..', '..');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-demo-'));
 const port = 20000 + ((process.pid + 7919) % 20000);
 let server = null, browser = null;
-
-function fail(msg) {
-  console.log(`browser: FAIL ${msg}`);
-  process.exitCode = 1;
-  throw new Error(msg);
-}
-
-async function serveStarted(err) {
-  for (let i = 0; i < 600; i++) {
-    if (fs.readFileSync(err, 'utf8').includes('serving')) return;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  fail(`folio serve did not start: ${fs.readFileSync(err, 'utf8')}`);
-}
 
 // Opens url, waits for the demo, and returns the page and its page errors.
 async function openDemo(url) {

@@ -9,6 +9,7 @@
 // The site is a copy of tests/fixtures/serve-preview in a scratch folder.
 'use strict';
 const {chromium} = require('playwright-core');
+const {fail, serveStarted} = require('./harness');
 const {spawn, spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -19,20 +20,6 @@ const fixture = path.join(__dirname, '..', 'fixtures', 'serve-preview');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-browser-'));
 const port = 20000 + (process.pid % 20000);
 let server = null, browser = null;
-
-function fail(msg) {
-  console.log(`browser: FAIL ${msg}`);
-  process.exitCode = 1;
-  throw new Error(msg);
-}
-
-async function serveStarted(err) {
-  for (let i = 0; i < 300; i++) {
-    if (fs.readFileSync(err, 'utf8').includes('serving')) return;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  fail('folio serve did not start');
-}
 
 (async () => {
   spawnSync('cp', ['-R', path.join(fixture, 'content'),
