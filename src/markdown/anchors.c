@@ -92,10 +92,11 @@ static void taken_free(struct taken *t)
 /* The label of footnote definition n ("x" for "[^x]: ..."), read from the
  * body since cmark-gfm gives it to no accessor; NULL if not found.  The
  * caller frees it. */
-static char *footnote_label(const struct page *p, cmark_node *n)
+static char *footnote_label(const struct md_doc *doc, cmark_node *n)
 {
-	const char *s = p->body, *end = p->body + p->body_len, *eol, *close;
-	s = md__line_start(p, cmark_node_get_start_line(n));
+	const struct page *p = doc->page;
+	const char *s, *end = p->body + p->body_len, *eol, *close;
+	s = md__line_start(doc, cmark_node_get_start_line(n));
 	eol = memchr(s, '\n', (size_t)(end - s));
 	if (!eol)
 		eol = end;
@@ -130,7 +131,7 @@ static void take_fixed(struct taken *t, const struct md_doc *doc,
 	    n = cmark_node_next(n)) {
 		char *label;
 		if (cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION ||
-		    !(label = footnote_label(doc->page, n)))
+		    !(label = footnote_label(doc, n)))
 			continue;
 		take(t, xasprintf("fn-%s", label));
 		take_prefix(t, xasprintf("fnref-%s", label));

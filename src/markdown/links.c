@@ -142,37 +142,6 @@ static int read_dest(const char *id, const char *url, struct dest *d)
 
 /* ---- the links of a doc */
 
-/* The body line where inline node n starts.  cmark places a paragraph's
- * inlines from its start line, which it leaves on link reference
- * definitions taken out of the paragraph, and places a link whose text
- * spans lines on its last line; the paragraph's end line is right.  So
- * the line is counted from the end: the paragraph's lines are one more
- * than its line breaks, and n is below the breaks before it. */
-static int inline_line(cmark_node *n)
-{
-	cmark_node *p = n;
-	while (p && cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH)
-		p = cmark_node_parent(p);
-	if (!p)
-		return cmark_node_get_start_line(n);
-	int breaks = 0, before = 0;
-	cmark_iter *it = cmark_iter_new(p);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *c = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(c);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (c == n)
-			before = breaks;
-		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-			breaks++;
-	}
-	cmark_iter_free(it);
-	int line = cmark_node_get_end_line(p) - breaks + before;
-	return line > 0 ? line : cmark_node_get_start_line(n);
-}
-
 /* The byte column (from 1) of inline node n on its line s.  In a table
  * cell cmark counts from the cell's text with each "\|" unescaped, so
  * the escapes before n in the cell add one each. */
@@ -197,7 +166,7 @@ static int inline_column(cmark_node *n, const char *s, const char *end)
 	return (int)at + 1;
 }
 
-void md__found_link(struct md_doc *doc, cmark_node *n, int line)
+void md__found_link(struct md_doc *doc, cmark_node *n, int body_line)
 {
 	const char *url = cmark_node_get_url(n);
 	struct dest d;
@@ -215,11 +184,10 @@ void md__found_link(struct md_doc *doc, cmark_node *n, int line)
 	l->image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 	l->dest = xstrdup(url);
 	l->fragment = d.fragment ? xstrdup(d.fragment) : NULL;
-	int body_line = inline_line(n);
-	l->line = line - cmark_node_get_start_line(n) + body_line;
+	l->line = doc->page->body_line + body_line - 1;
 	/* cmark counts the column in bytes: count characters. */
 	const char *end = doc->page->body + doc->page->body_len;
-	const char *s = md__line_start(doc->page, body_line);
+	const char *s = md__line_start(doc, body_line);
 	int bytes = inline_column(n, s, end) - 1;
 	if (bytes < 0 || bytes > end - s)
 		bytes = 0;

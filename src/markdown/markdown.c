@@ -127,16 +127,68 @@ struct finder {
 	struct md_doc *doc;
 	struct diags *d;
 	size_t cap_math, cap_witness, cap_section;
+	/* The paragraph being walked, or NULL: its line breaks, and those
+	 * passed so far, place its inline nodes (paragraph_line). */
+	cmark_node *para;
+	int para_breaks, para_passed;
 };
 
-const char *md__line_start(const struct page *p, int line)
+static int is_break(cmark_node *n)
 {
-	const char *s = p->body, *end = p->body + p->body_len;
-	for (int k = 1; k < line && s < end; k++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		s = nl ? nl + 1 : end;
+	cmark_node_type t = cmark_node_get_type(n);
+	return t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK;
+}
+
+static int count_breaks(cmark_node *para)
+{
+	int breaks = 0;
+	cmark_iter *it = cmark_iter_new(para);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		breaks += ev == CMARK_EVENT_ENTER &&
+		    is_break(cmark_iter_get_node(it));
+	cmark_iter_free(it);
+	return breaks;
+}
+
+/* The body line where inline node n starts.  cmark places a paragraph's
+ * inlines from its start line, which it leaves on link reference
+ * definitions taken out of the paragraph, and places a link whose text
+ * spans lines on its last line; the paragraph's end line is right.  So
+ * in a paragraph the line is counted from its end: its lines are one more
+ * than its line breaks, and n is below the breaks passed before it. */
+static int inline_line(const struct finder *f, cmark_node *n)
+{
+	if (!f->para)
+		return cmark_node_get_start_line(n);
+	int line = cmark_node_get_end_line(f->para) - f->para_breaks +
+	    f->para_passed;
+	return line > 0 ? line : cmark_node_get_start_line(n);
+}
+
+const char *md__line_start(const struct md_doc *doc, int line)
+{
+	struct md_priv *priv = doc->priv;
+	const struct page *p = doc->page;
+	const char *end = p->body + p->body_len;
+	if (!priv->lines) {
+		size_t cap = 64;
+		priv->lines = xmalloc(cap * sizeof *priv->lines);
+		for (const char *s = p->body;;) {
+			if (priv->nlines == cap) {
+				cap *= 2;
+				priv->lines = xrealloc(priv->lines,
+				    cap * sizeof *priv->lines);
+			}
+			priv->lines[priv->nlines++] = s;
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			if (!nl)
+				break;
+			s = nl + 1;
+		}
 	}
-	return s;
+	return line >= 1 && (size_t)line <= priv->nlines ?
+	    priv->lines[line - 1] : end;
 }
 
 static int file_line(const struct md_doc *doc, int body_line)
@@ -153,9 +205,9 @@ static int attr_column(const struct finder *f, cmark_node *n,
     const struct info *in, size_t k)
 {
 	const struct page *p = f->doc->page;
-	const char *s = p->body, *end = p->body + p->body_len, *eol, *at;
+	const char *s, *end = p->body + p->body_len, *eol, *at;
 	size_t keylen = strlen(in->keys[k]);
-	s = md__line_start(p, cmark_node_get_start_line(n));
+	s = md__line_start(f->doc, cmark_node_get_start_line(n));
 	eol = memchr(s, '\n', (size_t)(end - s));
 	if (!eol)
 		eol = end;
@@ -455,11 +507,20 @@ static void find_objects(struct finder *f, cmark_node *root)
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_EXIT && n == f->para)
+			f->para = NULL;
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		cmark_node *n = cmark_iter_get_node(it);
 		int kind;
+		if (is_break(n))
+			f->para_passed++;
 		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_PARAGRAPH:
+			f->para = n;
+			f->para_breaks = count_breaks(n);
+			f->para_passed = 0;
+			break;
 		case CMARK_NODE_CODE_BLOCK:
 			found_code_block(f, n);
 			break;
@@ -481,8 +542,7 @@ static void find_objects(struct finder *f, cmark_node *root)
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
-			md__found_link(f->doc, n, file_line(f->doc,
-			    cmark_node_get_start_line(n)));
+			md__found_link(f->doc, n, inline_line(f, n));
 			break;
 		default:
 			break;
@@ -648,6 +708,7 @@ void md_free(struct md_doc *doc)
 	struct md_priv *priv = doc->priv;
 	if (priv) {
 		md__tree_release(doc);
+		free(priv->lines);
 		for (size_t i = 0; i < priv->nheading_ids; i++)
 			free(priv->heading_ids[i]);
 		free(priv->heading_ids);
