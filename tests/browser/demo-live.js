@@ -9,7 +9,7 @@
 // make wasm: build/flow.wasm must be beside build/folio)
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, serveStarted} = require('./harness');
+const {fail, serveStarted, run} = require('./harness');
 const {spawn, spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -46,7 +46,7 @@ async function slide(page, sel, v) {
   }, v);
 }
 
-(async () => {
+run(async () => {
   if (!fs.existsSync(path.join(path.dirname(folio), 'flow.wasm')))
     fail('no flow.wasm beside the executable (run make wasm)');
   for (const d of ['content', 'sources'])
@@ -139,10 +139,7 @@ async function slide(page, sel, v) {
   await page.close();
   console.log('browser: demo-live passed (grid warp, Gaussian fit, noising ' +
     'path, controls, drafts across a reload, missing wasm)');
-})().catch((e) => {
-  if (!process.exitCode) console.log(`browser: FAIL ${e && e.message}`);
-  process.exitCode = 1;
-}).finally(async () => {
+}, async () => {
   if (browser) await browser.close();
   if (server) server.kill();
   fs.rmSync(scratch, {recursive: true, force: true});

@@ -1,5 +1,6 @@
 // harness.js -- what the browser tests share: failing with a message the
-// make log shows, and waiting for folio serve to say it serves.
+// make log shows, waiting for folio serve to say it serves, and running
+// the steps with a cleanup that always runs.
 'use strict';
 const fs = require('fs');
 
@@ -21,4 +22,14 @@ async function serveStarted(err) {
   fail(`folio serve did not start: ${fs.readFileSync(err, 'utf8')}`);
 }
 
-module.exports = {fail, serveStarted};
+// Runs a test's steps (an async function) and then its cleanup (an async
+// function, run whatever happened): a step that throws fails the test,
+// saying why unless fail already did.
+function run(steps, cleanup) {
+  return steps().catch((e) => {
+    if (!process.exitCode) console.log(`browser: FAIL ${e && e.message}`);
+    process.exitCode = 1;
+  }).finally(cleanup);
+}
+
+module.exports = {fail, serveStarted, run};

@@ -9,7 +9,7 @@
 // The site is a copy of tests/fixtures/serve-preview in a scratch folder.
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, serveStarted} = require('./harness');
+const {fail, serveStarted, run} = require('./harness');
 const {spawn, spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -21,7 +21,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-browser-'));
 const port = 20000 + (process.pid % 20000);
 let server = null, browser = null;
 
-(async () => {
+run(async () => {
   spawnSync('cp', ['-R', path.join(fixture, 'content'),
     path.join(fixture, 'sources'), scratch]);
   const err = path.join(scratch, 'serve.err');
@@ -85,10 +85,7 @@ let server = null, browser = null;
   if (!(await page.content()).includes('Saved while hidden.'))
     fail('the tab shown again lacks the edit');
   console.log('browser: serve-live passed (reload, failure panel, fix, hidden tab)');
-})().catch((e) => {
-  if (!process.exitCode) console.log(`browser: FAIL ${e && e.message}`);
-  process.exitCode = 1;
-}).finally(async () => {
+}, async () => {
   if (browser) await browser.close();
   if (server) server.kill();
   fs.rmSync(scratch, {recursive: true, force: true});
