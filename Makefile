@@ -129,8 +129,10 @@ deps:
 
 # ---- tests
 
+# The cmocka binaries, and the one unit written in JavaScript (the KaTeX
+# worker's markup writer) tested in JavaScript.
 unit: $(UNIT_BINS)
-	@sh tests/run-unit.sh $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS) tests/unit/katex-markup.js
 
 fixtures: $(BUILD)/folio
 	@sh tests/run-fixtures.sh $(BUILD)/folio
@@ -160,14 +162,15 @@ serve: all
 
 # The installed share folder keeps the source tree's layout, so folio finds
 # its files the same way in both: templates/, node_modules/katex/,
-# src/math/katex-worker.js (and witness/include/, from
+# src/math/katex-worker.js and katex-markup.js (and witness/include/, from
 # src/witness/module.mk); flow.wasm, for the live demos, at its top.
 install: all $(BUILD)/flow.wasm
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/src/math
 	install -m 755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
 	install -m 644 $(BUILD)/flow.wasm $(DESTDIR)$(PREFIX)/share/folio/flow.wasm
 	cp -R templates $(DESTDIR)$(PREFIX)/share/folio/
-	install -m 644 src/math/katex-worker.js $(DESTDIR)$(PREFIX)/share/folio/src/math/
+	install -m 644 src/math/katex-worker.js src/math/katex-markup.js \
+		$(DESTDIR)$(PREFIX)/share/folio/src/math/
 	if [ -d node_modules/katex ]; then \
 		mkdir -p $(DESTDIR)$(PREFIX)/share/folio/node_modules && \
 		cp -R node_modules/katex $(DESTDIR)$(PREFIX)/share/folio/node_modules/; fi

