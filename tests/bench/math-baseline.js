@@ -3,6 +3,10 @@
 // options the workers use.
 //
 // Usage: node math-baseline.js KATEX_DIR CORPUS
+// The line "digest" renders the corpus once (untimed) and answers with
+// {"sha256":..}: SHA-256 over every formula's HTML, each followed by a NUL
+// (a formula KaTeX refuses counts as the bytes 01 00), so that the
+// benchmark can check that the pool's answers are these, byte for byte.
 // Each line "pass" on stdin runs one pass over the corpus and answers with
 // one line {"wall_s":..,"cpu_s":..,"n":..,"errors":..}, where cpu_s counts
 // every thread of this process (V8's compiler and collector threads too).
@@ -12,6 +16,7 @@
 // passes, so that the benchmark can take turns with the pool pass by pass
 // and every side keeps its JIT warm.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
@@ -38,7 +43,27 @@ function pass(share, shares) {
   return {wall_s: wall, cpu_s: (c.user + c.system) / 1e6, n, errors};
 }
 
+function digest() {
+  const hash = crypto.createHash('sha256');
+  corpus.forEach((tex, i) => {
+    try {
+      hash.update(katex.renderToString(tex, {
+        displayMode: i % 4 === 0, output: 'htmlAndMathml', throwOnError: true,
+        strict: 'ignore', trust: false, macros: {},
+      }));
+      hash.update('\0');
+    } catch (e) {
+      hash.update('\x01\0');
+    }
+  });
+  return {sha256: hash.digest('hex')};
+}
+
 readline.createInterface({input: process.stdin}).on('line', (line) => {
+  if (line.trim() === 'digest') {
+    process.stdout.write(JSON.stringify(digest()) + '\n');
+    return;
+  }
   const w = line.trim().split(/ +/);
   const share = w.length === 3 ? Number(w[1]) : 0;
   const shares = w.length === 3 ? Number(w[2]) : 1;
