@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,11 +133,6 @@ static int typeset(struct site *s, struct formula *f, size_t n,
 	return r;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp((const char *)a, (const char *)b);
-}
-
 void site_math_keys(const struct site *s, struct md_doc *doc)
 {
 	if (!s->config)
@@ -172,21 +168,22 @@ int site_render_math(struct site *s, struct diags *d)
 	size_t nkeys = 0;
 	if (version && !s->opts->force && s->store)
 		store_cache_keys(s->store, STORE_MATH_CACHE, &keys, &nkeys, d);
+	struct store_keyset cached;
+	store_keyset_init(&cached, keys, nkeys);
 	struct formula *miss = xcalloc(total, sizeof *miss);
 	char *used = xcalloc(nkeys ? nkeys : 1, 1);   /* per cached key */
 	size_t n = 0;
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t k = 0; k < s->docs[i]->nmath; k++) {
 			struct md_math *m = &s->docs[i]->math[k];
-			char *hit = nkeys ? bsearch(m->key, keys, nkeys,
-			    STORE_KEY_LEN + 1, cmp_key) : NULL;
-			if (hit) {
-				used[(size_t)(hit - keys) /
-				    (STORE_KEY_LEN + 1)] = 1;
+			ptrdiff_t hit = store_keyset_find(&cached, m->key);
+			if (hit >= 0) {
+				used[hit] = 1;
 				continue;
 			}
 			miss[n++] = (struct formula){.m = m, .page = i};
 		}
+	store_keyset_free(&cached);
 	int r = n ? typeset(s, miss, n, kdir, d) : 0;
 	size_t live = 0;        /* typeset sorted the misses by key */
 	for (size_t i = 0; i < n; i++)

@@ -39,6 +39,7 @@
 #define FOLIO_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "page/page.h"
 #include "util/util.h"
@@ -148,6 +149,20 @@ enum store_cache { STORE_MATH_CACHE, STORE_WITNESS_RUNS };
  * *keys).  Returns 0, or -1 with a diagnostic. */
 int store_cache_keys(struct store *s, enum store_cache c, char **keys,
     size_t *nkeys, struct diags *d);
+/* Keys as store_cache_keys gives them (sorted, packed), indexed for
+ * lookups (keyset.c). */
+struct store_keyset {
+	const char *keys;          /* not owned */
+	size_t nkeys;
+	uint64_t *prefix;          /* each key's first 8 bytes, big-endian */
+};
+void store_keyset_init(struct store_keyset *k, const char *keys,
+    size_t nkeys);
+/* The index of key (STORE_KEY_LEN characters and a NUL) among the keys,
+ * or -1 when it is not there. */
+ptrdiff_t store_keyset_find(const struct store_keyset *k, const char *key);
+void store_keyset_free(struct store_keyset *k);
+
 /* The number of rows in cache c, into *n.  Returns 0, or -1 with a
  * diagnostic. */
 int store_cache_count(struct store *s, enum store_cache c, size_t *n,

@@ -714,6 +714,66 @@ static void test_sync_and_prune(void **state)
 	free(path);
 }
 
+/* A key of 64 hex digits: prefix, then the digit fill. */
+static void make_key(char key[65], const char *prefix, char fill)
+{
+	memset(key, fill, 64);
+	memcpy(key, prefix, strlen(prefix));
+	key[64] = '\0';
+}
+
+/* store_keyset_find finds every key of a list that store_cache_keys gave,
+ * among keys whose first 8 characters (what the search compares first)
+ * are the same, and nothing else: not a key that shares those 8
+ * characters, nor one before the first or after the last, nor a string
+ * that is not a key. */
+static void test_keyset(void **state)
+{
+	struct diags d = {0};
+	char *path = db_path(state, "keys.db");
+	struct store *s = store_open(path, &d);
+	assert_non_null(s);
+	const char *prefixes[] = {"0000000a", "5555555501", "5555555502",
+	    "5555555503", "55555556", "ffffffff"};
+	char key[65];
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		make_key(key, prefixes[i], '7');
+		assert_int_equal(store_math_put(s, key, "x", &d), 0);
+	}
+	char *keys = NULL;
+	size_t nkeys = 0;
+	assert_int_equal(store_cache_keys(s, STORE_MATH_CACHE, &keys, &nkeys,
+	    &d), 0);
+	assert_int_equal(nkeys, 6);
+	struct store_keyset set;
+	store_keyset_init(&set, keys, nkeys);
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		make_key(key, prefixes[i], '7');
+		assert_int_equal(store_keyset_find(&set, key), (ptrdiff_t)i);
+	}
+	const char *absent[] = {"5555555504", "5555555500", "55555555",
+	    "00000000", "fffffffff", "0000000a0"};
+	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
+		make_key(key, absent[i], '7');
+		assert_int_equal(store_keyset_find(&set, key), -1);
+	}
+	make_key(key, "5555555502", '7');
+	key[63] = '8';                   /* differs only in its last digit */
+	assert_int_equal(store_keyset_find(&set, key), -1);
+	assert_int_equal(store_keyset_find(&set, ""), -1);
+	key[40] = '\0';                  /* a key's first 40 digits */
+	assert_int_equal(store_keyset_find(&set, key), -1);
+	store_keyset_free(&set);
+	store_keyset_init(&set, NULL, 0);
+	make_key(key, "0000000a", '7');
+	assert_int_equal(store_keyset_find(&set, key), -1);
+	store_keyset_free(&set);
+	free(keys);
+	store_close(s);
+	assert_int_equal(d.nitems, 0);
+	free(path);
+}
+
 static void test_caches_persist(void **state)
 {
 	struct diags d = {0};
@@ -964,6 +1024,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_rollback_keeps_previous_build, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keyset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readme_queries, setup,
 		    teardown),
 	};
