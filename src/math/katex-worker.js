@@ -36,9 +36,9 @@
 // runs: by hand, a worker's memory settles at about 124 MB instead of
 // 104 MB, the same after 115,000 formulas as after 230,000.)
 //
-// Each answer is encoded to UTF-8 as soon as it is rendered (KaTeX builds
-// its markup as a deep rope of small strings, cheapest to flatten while it
-// is fresh in the cache), straight into one 1 MiB buffer, which goes out
+// Each answer is encoded to UTF-8 as soon as it is rendered (its markup is
+// a rope of strings, one or more per node of KaTeX's tree, cheapest to
+// flatten while it is fresh in the cache), straight into one 1 MiB buffer, which goes out
 // in writes of about 256 KiB (about sixty formulas; the builder makes the
 // answer pipe 1 MiB) and at the end of each input chunk: each write wakes
 // the builder, and on a machine with as many cores as workers every
