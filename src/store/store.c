@@ -7,7 +7,6 @@
  */
 #include "store/store_int.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,20 +134,8 @@ static char *column_dup(sqlite3_stmt *st, int i)
 
 /* ---- open and close */
 
-/* SQLite's page cache takes its first 2 MiB (its default size) in one
- * allocation per connection instead of one malloc per page read.  A warm
- * build's first read of the math cache's keys loads about 420 pages of
- * its index: by hand, on the 2,000-page bench site, 11.3-11.9 ms instead
- * of 17-21 ms (five builds each). */
-static void configure_sqlite(void)
-{
-	sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, -2048);
-}
-
 struct store *store_open(const char *path, struct diags *d)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, configure_sqlite);
 	struct store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	int rc = sqlite3_open_v2(path, &s->db,
