@@ -7,8 +7,12 @@
  */
 #include "store/store_int.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ---- helpers */
 
@@ -134,8 +138,59 @@ static char *column_dup(sqlite3_stmt *st, int i)
 
 /* ---- open and close */
 
+/* Whether the kernel gives transparent huge pages to memory that asks. */
+static int huge_pages_available(void)
+{
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return 0;
+	if (!fgets(mode, sizeof mode, f))
+		mode[0] = '\0';
+	fclose(f);
+	return strstr(mode, "[always]") || strstr(mode, "[madvise]");
+}
+
+/* SQLite's page cache lives in one transparent huge page (2 MiB, the
+ * default cache's size), not in memory malloc'd page by page.  On this
+ * kind of virtual machine a page fault is dear: by hand, touching 2 MiB
+ * page by page took 8.5-9.0 ms, and 0.15-0.23 ms as one huge page.  A
+ * warm build's first read of the math cache's keys loads about 420 pages
+ * of its index: on the 2,000-page bench site, the warm math step took
+ * 13.2-14.8 ms against 22.4-25.3 ms (twelve builds each, alternating, by
+ * hand), and a warm check of 500 witnesses no longer.  SQLite writes into
+ * every slot of the buffer when it is handed over, so without huge pages
+ * the buffer is not used (every run would fault in 2 MiB at once: a warm
+ * check of 500 witnesses took 7.6 ms longer that way).  Pages that do not
+ * fit a slot (a database with pages over 4 KiB) and pages beyond the
+ * buffer come from malloc, as before. */
+static void page_cache_on_huge_page(void)
+{
+	const size_t huge = (size_t)2 << 20;
+	int header = 0;
+	if (!huge_pages_available() ||
+	    sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &header) != SQLITE_OK)
+		return;
+	size_t slot = ((size_t)4096 + (size_t)header + 7) & ~(size_t)7;
+	char *map = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return;
+	char *at = (char *)(((uintptr_t)map + huge - 1) &
+	    ~(uintptr_t)(huge - 1));
+	if (at > map)
+		munmap(map, (size_t)(at - map));
+	munmap(at + huge, (size_t)(map + 2 * huge - (at + huge)));
+	if (madvise(at, huge, MADV_HUGEPAGE) != 0 ||
+	    sqlite3_config(SQLITE_CONFIG_PAGECACHE, at, (int)slot,
+	    (int)(huge / slot)) != SQLITE_OK)
+		munmap(at, huge);      /* SQLite was already initialised */
+}
+
 struct store *store_open(const char *path, struct diags *d)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, page_cache_on_huge_page);
 	struct store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	int rc = sqlite3_open_v2(path, &s->db,
