@@ -38,13 +38,14 @@
 //
 // Each answer is encoded to UTF-8 as soon as it is rendered (its markup is
 // a rope of strings, one or more per node of KaTeX's tree, cheapest to
-// flatten while it is fresh in the cache), straight into one 1 MiB buffer, which goes out
-// in writes of about 256 KiB (about sixty formulas; the builder makes the
-// answer pipe 1 MiB) and at the end of each input chunk: each write wakes
-// the builder, and on a machine with as many cores as workers every
-// wake-up takes a core from a worker.  (A Buffer per answer and a new one
-// per write cost about 9% more CPU, by hand: this worker alone rendering
-// half the bench-math corpus twelve times, six runs of each side by side.)
+// flatten while it is fresh in the cache), straight into one 1 MiB
+// buffer, which goes out in writes of about 256 KiB (about sixty
+// formulas; the builder makes the answer pipe 1 MiB) and at the end of
+// each input chunk: each write wakes the builder, and on a machine with
+// as many cores as workers every wake-up takes a core from a worker.  (A
+// Buffer per answer and a new one per write cost about 9% more CPU, by
+// hand: this worker alone rendering half the bench-math corpus twelve
+// times, six runs of each side by side.)
 const fs = require('fs');
 const BUF_BYTES = 1 << 20;
 const FLUSH_BYTES = 262144;

@@ -35,17 +35,21 @@ const corpus = execFileSync('node', ['tests/bench/math-corpus.js', '2400'],
 // colours, boxes, rules, tags, arrays with rules, tall delimiters, sizes.
 const extra = [
   '\\text{<a href="x">&\'}', '\\verb|<&>"\'|', '\\mathrm{a<b}>c',
-  '\\text{\u{1F600}} \u{1D538} x', '\\sqrt[3]{x} \\sqrt{\\frac{\\frac{a}{b}}{\\frac{c}{d}}}',
+  '\\text{\u{1F600}} \u{1D538} x',
+  '\\sqrt[3]{x} \\sqrt{\\frac{\\frac{a}{b}}{\\frac{c}{d}}}',
   '\\overbrace{a+b}^{n} \\underbrace{x}_{y} \\widehat{abc} \\widetilde{xyz}',
   '\\xrightarrow[a]{f} \\xleftarrow{g} \\overrightarrow{AB}',
   '\\cancel{x} \\bcancel{y} \\xcancel{z} \\sout{abc}',
   'a\\kern3mu b\\hspace{1em}c\\,d\\;e\\!f\\quad g\\qquad h\\:i\\mkern-2mu j',
   '\\mathit{f} f V W \\mathnormal{f}',
-  '\\colorbox{red}{x} \\textcolor{#f00}{y} \\fcolorbox{blue}{yellow}{z} \\color{green} w',
+  '\\colorbox{red}{x} \\textcolor{#f00}{y} ' +
+      '\\fcolorbox{blue}{yellow}{z} \\color{green} w',
   '\\fbox{z} \\boxed{w} \\rule{1em}{2em} \\rule[-1ex]{2pt}{1ex}',
-  '\\tag{1} x = y', '\\begin{array}{c|c} a & b \\\\ \\hline c & d \\end{array}',
+  '\\tag{1} x = y',
+  '\\begin{array}{c|c} a & b \\\\ \\hline c & d \\end{array}',
   '\\begin{aligned} a &= b \\\\ &= c \\end{aligned}',
-  '\\left\\{ \\frac{a}{b} \\right. \\big( \\Big[ \\bigg\\{ \\Bigg\\langle \\left\\lvert\\begin{matrix}a\\\\b\\\\c\\\\d\\end{matrix}\\right\\rvert',
+  '\\left\\{ \\frac{a}{b} \\right. \\big( \\Big[ \\bigg\\{ \\Bigg\\langle ' +
+      '\\left\\lvert\\begin{matrix}a\\\\b\\\\c\\\\d\\end{matrix}\\right\\rvert',
   '\\operatorname{sn} x \\not= \\neq \\phantom{x}\\vphantom{y}\\hphantom{z}',
   '\\TeX \\LaTeX \\stackrel{a}{=} \\overset{b}{\\to} \\underset{c}{\\leftarrow}',
   '\\overline{x} \\underline{y} \\vec{v} \\dot{x} \\tilde{x} \\hat{\\imath}',
@@ -61,7 +65,8 @@ const extra = [
 // turns trust on; the writer must still match where it meets them).
 const trusted = [
   '\\href{https://x.org/?a=1&b="2"}{link} \\url{https://y.org/<z>}',
-  '\\htmlClass{c "q"}{x} \\htmlId{i}{y} \\htmlStyle{color: red;}{z} \\htmlData{foo=bar, n=1}{w}',
+  '\\htmlClass{c "q"}{x} \\htmlId{i}{y} \\htmlStyle{color: red;}{z} ' +
+      '\\htmlData{foo=bar, n=1}{w}',
   '\\includegraphics[height=1em, alt=a "b"]{a.png}',
 ];
 const macros = {'\\R': '\\mathbb{R}', '\\foo': '\\frac{#1}{#2}'};
@@ -171,7 +176,8 @@ check('every kind of node, built by hand', () => {
   const text = new (kind.get('TextNode'))(odd);
   const math = new (kind.get('MathNode'))('mi', [text], ['m', '', odd]);
   math.setAttribute('mathvariant', odd);
-  const spaces = [0.1667, 0.5, -0.2778].map((w) => new (kind.get('SpaceNode'))(w));
+  const spaces = [0.1667, 0.5, -0.2778].map(
+      (w) => new (kind.get('SpaceNode'))(w));
   const fragment = new (kind.get('DocumentFragment'))([math].concat(spaces));
   const root = new (kind.get('Span'))(['katex'],
       [anchor, symbol, bare, svg, fragment]);
