@@ -262,6 +262,11 @@ static void add_map_and_bridge(json_t *pg, const struct site *s,
 		set(bridge, "carry_out", o);
 	}
 	set_str(bridge, "test", try_line(p));
+	/* After the test, the way on: the first next page, as the learning
+	 * map links it. */
+	json_t *next = json_array_get(json_object_get(pg, "next"), 0);
+	if (next)
+		set(bridge, "continue_to", json_deep_copy(next));
 	set(pg, "bridge", bridge);
 }
 
