@@ -31,7 +31,8 @@ static const char *const template_ids[] = {
 	"misconceptions", "misconceptions-h", "research-room",
 	"research-room-h", "handoff", "research-draft",
 	"research-draft-status", "research-picker", "research-object",
-	"research-anchor",
+	"research-anchor", "research-next", "research-next-text",
+	"practice-readiness", "practice-readiness-count",
 	/* made by static/research.js */
 	"handoff-copy", "handoff-copy-status",
 };
