@@ -8,7 +8,8 @@
 # bench, serve, install (PREFIX, DESTDIR), clean, deps, wasm (the flow
 # library as WebAssembly, checked against the native bits),
 # flow-train-check (training on the toy sets reaches the true entropy),
-# browser (folio serve's live reload, the live demos and drafts in Chromium),
+# browser (folio serve's live reload, the live demos, drafts and research
+# room in Chromium),
 # asan (unit tests and fixtures under the sanitizers).
 #
 # Each folder of src/ is one stage; every .c file in src/*/ goes into
@@ -137,11 +138,13 @@ unit: $(UNIT_BINS)
 fixtures: $(BUILD)/folio
 	@sh tests/run-fixtures.sh $(BUILD)/folio
 
-# Browser tests in Chromium: folio serve's live reload, and a concept
-# page's live demo (which needs flow.wasm beside folio) and local drafts.
+# Browser tests in Chromium: folio serve's live reload, a concept page's
+# live demo (which needs flow.wasm beside folio) and local drafts, and its
+# research room (object picker, hand-off copy) and practice readiness.
 browser: $(BUILD)/folio $(BUILD)/flow.wasm
 	@node tests/browser/serve-live.js $(BUILD)/folio
 	@node tests/browser/demo-live.js $(BUILD)/folio
+	@node tests/browser/research-live.js $(BUILD)/folio
 
 check: $(BUILD)/folio
 	$(BUILD)/folio check --strict

@@ -30,7 +30,11 @@ static const char *const template_ids[] = {
 	"claim-review", "claim-review-h", "practice-loop", "practice-loop-h",
 	"misconceptions", "misconceptions-h", "research-room",
 	"research-room-h", "handoff", "research-draft",
-	"research-draft-status",
+	"research-draft-status", "research-picker", "research-object",
+	"research-anchor", "research-next", "research-next-text",
+	"practice-readiness", "practice-readiness-count",
+	/* made by static/research.js */
+	"handoff-copy", "handoff-copy-status",
 };
 
 /* Ids taken on the page, and prefixes P that take P and P-<digits> (a

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The demo's id from the page's demo: mapping (its `id`), or NULL. */
-static char *demo_id(const struct page *p)
+char *site_page_demo_id(const struct page *p)
 {
 	if (!p->meta.demo_json)
 		return NULL;
@@ -30,7 +29,7 @@ char **site_page_objects(const struct site *s, size_t i, size_t *n)
 			ids[(*n)++] = xasprintf("eq:%s", doc->math[k].id);
 	for (size_t k = 0; k < doc->nwitnesses; k++)
 		ids[(*n)++] = xasprintf("code:%s", doc->witnesses[k].name);
-	char *demo = demo_id(s->pages[i]);
+	char *demo = site_page_demo_id(s->pages[i]);
 	if (demo) {
 		ids[(*n)++] = xasprintf("demo:%s", demo);
 		free(demo);

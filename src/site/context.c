@@ -262,6 +262,11 @@ static void add_map_and_bridge(json_t *pg, const struct site *s,
 		set(bridge, "carry_out", o);
 	}
 	set_str(bridge, "test", try_line(p));
+	/* After the test, the way on: the first next page, as the learning
+	 * map links it. */
+	json_t *next = json_array_get(json_object_get(pg, "next"), 0);
+	if (next)
+		set(bridge, "continue_to", json_deep_copy(next));
 	set(pg, "bridge", bridge);
 }
 
@@ -464,15 +469,54 @@ static void add_practice(json_t *pg, const struct page *p)
 	set(pg, "misconceptions", mis);
 }
 
+/* ---- the research room: its objects and the hand-off */
+
+/* Appends s to b as one line: each run of white space becomes one space,
+ * none is left at either end (a title or a formula inside the hand-off's
+ * first line, which the page's script swaps as a whole). */
+static void put_oneline(struct buf *b, const char *s)
+{
+	int space = 0, any = 0;
+	for (; *s; s++) {
+		if (strchr(" \t\n\r\f\v", *s)) {
+			space = any;
+			continue;
+		}
+		if (space)
+			buf_putc(b, ' ');
+		buf_putc(b, *s);
+		space = 0;
+		any = 1;
+	}
+}
+
+/* The hand-off's first line, naming one object of page p by its kind
+ * ("concept", "equation", ...), key and title.  Any key but the concept's
+ * is local to the page (eq:NAME), so the line names the page too.  The
+ * caller frees. */
+static char *object_line(const struct site *s, const struct page *p,
+    const char *kind, const char *key, const char *title)
+{
+	struct buf b = {0};
+	buf_printf(&b, "I am reading %s. Object: %s \"", s->config->title,
+	    kind);
+	put_oneline(&b, title);
+	buf_printf(&b, "\" (key %s", key);
+	if (strcmp(kind, "concept") != 0)
+		buf_printf(&b, " on concept:%s", p->id);
+	buf_printf(&b, ", domain %s).", p->meta.domain);
+	return buf_detach(&b);
+}
+
 /* The text a reader copies to hand the question to a tutor or an
- * assistant, grounded in the page's own objects. */
-static char *handoff_text(const struct site *s, const struct page *p)
+ * assistant, grounded in the page's own objects: line (object_line's)
+ * and then the question, sources, evidence and test of an answer, which
+ * are the same whatever the object.  The caller frees. */
+static char *handoff_text(const struct page *p, const char *line)
 {
 	const struct page_meta *m = &p->meta;
 	struct buf b = {0};
-	buf_printf(&b, "I am reading %s. Object: concept \"%s\" (key "
-	    "concept:%s, domain %s).\n", s->config->title, m->title, p->id,
-	    m->domain);
+	buf_printf(&b, "%s\n", line);
 	buf_printf(&b, "Question: %s\n", m->question);
 	if (m->nsources) {
 		buf_puts(&b, "Sources: ");
@@ -497,8 +541,135 @@ static char *handoff_text(const struct site *s, const struct page *p)
 	return buf_detach(&b);
 }
 
+/* Appends to group's items one object the question can be anchored on:
+ * {kind, key ("PREFIX:NAME"), title (on one line), anchor (its id on the
+ * page), line (the hand-off's first line for it)}. */
+static void add_object(json_t *group, const struct site *s,
+    const struct page *p, const char *kind, const char *prefix,
+    const char *name, const char *title, const char *anchor)
+{
+	json_t *o = json_object();
+	struct buf one = {0};
+	put_oneline(&one, title);
+	char *key = xasprintf("%s:%s", prefix, name);
+	char *oneline = buf_detach(&one);
+	char *line = object_line(s, p, kind, key, oneline);
+	set_str(o, "kind", kind);
+	set_str(o, "key", key);
+	set_str(o, "title", oneline);
+	set_str(o, "anchor", anchor);
+	set_str(o, "line", line);
+	free(line);
+	free(oneline);
+	free(key);
+	json_array_append_new(json_object_get(group, "items"), o);
+}
+
+/* A new group of objects, {label, items: []}. */
+static json_t *object_group(const char *label)
+{
+	json_t *g = json_object();
+	set_str(g, "label", label);
+	set(g, "items", json_array());
+	return g;
+}
+
+/* Appends group to groups when it holds an object, else drops it. */
+static void keep_group(json_t *groups, json_t *group)
+{
+	if (json_array_size(json_object_get(group, "items")))
+		json_array_append_new(groups, group);
+	else
+		json_decref(group);
+}
+
+/* Every object of the page a question can be anchored on, grouped by
+ * kind in the order of the page's panels: the concept, its equations with
+ * ids, code witnesses, claims, sources, misconceptions and demo. */
+static json_t *research_objects(const struct site *s, const struct page *p,
+    const struct md_doc *doc)
+{
+	const struct page_meta *m = &p->meta;
+	json_t *groups = json_array(), *g;
+	char *anchor;
+
+	g = object_group("Concept");
+	add_object(g, s, p, "concept", "concept", p->id, m->title,
+	    "object-key");
+	keep_group(groups, g);
+
+	g = object_group("Equations");
+	for (size_t i = 0; i < doc->nmath; i++) {
+		if (!doc->math[i].id)
+			continue;
+		anchor = xasprintf("eq-%s", doc->math[i].id);
+		add_object(g, s, p, "equation", "eq", doc->math[i].id,
+		    doc->math[i].tex, anchor);
+		free(anchor);
+	}
+	keep_group(groups, g);
+
+	g = object_group("Code witnesses");
+	for (size_t i = 0; i < doc->nwitnesses; i++) {
+		const struct md_witness *w = &doc->witnesses[i];
+		char *title = xasprintf("C program %s with its checked output",
+		    w->name);
+		anchor = xasprintf("code-%s", w->name);
+		add_object(g, s, p, "code witness", "code", w->name, title,
+		    anchor);
+		free(anchor);
+		free(title);
+	}
+	keep_group(groups, g);
+
+	g = object_group("Claims");
+	for (size_t i = 0; i < m->nclaims; i++) {
+		anchor = xasprintf("claim-%s", m->claims[i].id.s);
+		add_object(g, s, p, "claim", "claim", m->claims[i].id.s,
+		    m->claims[i].text.s, anchor);
+		free(anchor);
+	}
+	keep_group(groups, g);
+
+	g = object_group("Sources");
+	for (size_t i = 0; i < m->nsources; i++) {
+		const char *id = m->sources[i].id.s;
+		const struct source *src = site_find_source(s, id);
+		char *authors = src ? source_authors_short(src) : NULL;
+		char *title = !src ? xstrdup(id) : src->year ? xasprintf(
+		    "%s (%s, %d)", src->title, authors, src->year)
+		    : xasprintf("%s (%s)", src->title, authors);
+		anchor = xasprintf("source-%s", id);
+		add_object(g, s, p, "source", "source", id, title, anchor);
+		free(anchor);
+		free(title);
+		free(authors);
+	}
+	keep_group(groups, g);
+
+	g = object_group("Misconceptions");
+	for (size_t i = 0; i < m->nmisconceptions; i++) {
+		anchor = xasprintf("misconception-%s", m->misconceptions[i].id);
+		add_object(g, s, p, "misconception", "misconception",
+		    m->misconceptions[i].id, m->misconceptions[i].text, anchor);
+		free(anchor);
+	}
+	keep_group(groups, g);
+
+	char *demo = site_page_demo_id(p);
+	g = object_group("Demo");
+	if (demo) {
+		char *title = xasprintf("live demo %s", demo);
+		add_object(g, s, p, "demo", "demo", demo, title, "live-demo");
+		free(title);
+	}
+	keep_group(groups, g);
+	free(demo);
+	return groups;
+}
+
 static void add_research(json_t *pg, const struct site *s,
-    const struct page *p)
+    const struct page *p, const struct md_doc *doc)
 {
 	const struct page_meta *m = &p->meta;
 	if (!m->question)
@@ -507,9 +678,14 @@ static void add_research(json_t *pg, const struct site *s,
 	set_str(o, "question", m->question);
 	set(o, "evidence", str_list(&m->evidence));
 	set(o, "resolves", str_list(&m->resolves));
-	char *h = handoff_text(s, p);
+	char *key = xasprintf("concept:%s", p->id);
+	char *line = object_line(s, p, "concept", key, m->title);
+	char *h = handoff_text(p, line);
 	set_str(o, "handoff", h);
 	free(h);
+	free(line);
+	free(key);
+	set(o, "object_groups", research_objects(s, p, doc));
 	set(pg, "research", o);
 }
 
@@ -565,7 +741,7 @@ json_t *site_context_page(const struct site *s, size_t index,
 	add_sources(pg, s, p, root);
 	add_claims(pg, s, p, root);
 	add_practice(pg, p);
-	add_research(pg, s, p);
+	add_research(pg, s, p, doc);
 	if (m->demo_json) {
 		json_t *demo = json_object();
 		set_str(demo, "config_json", m->demo_json);

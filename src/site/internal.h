@@ -195,6 +195,9 @@ void site_check_claims(struct site *s, struct diags *d);
 /* The objects of page i that claims may cite ("eq:x", "code:y",
  * "demo:z"); the caller frees the array and its strings. */
 char **site_page_objects(const struct site *s, size_t i, size_t *n);
+/* The id of page p's demo (the `id` of its demo: mapping), or NULL when it
+ * has no demo or the demo no id; the caller frees. */
+char *site_page_demo_id(const struct page *p);
 
 /* report_step.c: folio check's report in the format of o (text goes to
  * stderr, the others to --output or stdout).  Returns 0 or -1. */
