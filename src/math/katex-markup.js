@@ -178,7 +178,19 @@ module.exports = function katexMarkup(katex) {
     }
   }
 
-  const render = (tex, options) => write(katex.__renderToDomTree(tex, options));
+  // The writer takes more stack per level of the tree than toMarkup (by
+  // hand, x^{x^{...}} nested over about 630 deep ran out of stack in the
+  // writer but not in renderToString, up to about 1,100): there, the tree
+  // writes itself, so every formula renderToString renders is rendered.
+  const render = (tex, options) => {
+    const root = katex.__renderToDomTree(tex, options);
+    try {
+      return write(root);
+    } catch (e) {
+      if (e instanceof RangeError) return root.toMarkup();
+      throw e;
+    }
+  };
   render.fast = true;
   return render;
 };

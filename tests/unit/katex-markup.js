@@ -186,6 +186,43 @@ check('every kind of node, built by hand', () => {
   assert.strictEqual(writer('x', {}), root.toMarkup());
 });
 
+// Nesting deep enough to exhaust the stack in the writer but not in
+// renderToString (by hand: from about 630 levels against about 1,100; the
+// limits move with the stack the caller has used, so a depth at which
+// renderToString itself runs out is skipped).
+check('deep nesting renders as renderToString renders it', () => {
+  for (const depth of [700, 800]) {
+    for (const [open, close] of [['x^{', '}'], ['\\sqrt{', '}'],
+      ['\\frac{1}{', '}']]) {
+      const tex = open.repeat(depth) + 'x' + close.repeat(depth);
+      let want;
+      try {
+        want = katex.renderToString(tex, options(false, false));
+      } catch (e) {
+        if (e instanceof RangeError) continue;
+        throw e;
+      }
+      assert.strictEqual(render(tex, options(false, false)), want,
+          'depth ' + depth + ' of ' + open);
+    }
+  }
+});
+
+// The same, made certain: where the writer runs out of stack, the tree
+// writes itself.
+check('a tree the writer cannot finish writes itself', () => {
+  const tree = katex.__domTree;
+  const deep = {toMarkup: () => {
+    throw new RangeError('Maximum call stack size exceeded');
+  }};
+  const root = new tree.Span(['katex'], [deep]);
+  root.toMarkup = () => '<span class="katex">as toMarkup writes it</span>';
+  const writer = katexMarkup(Object.assign({}, katex,
+      {__renderToDomTree: () => root}));
+  assert.strictEqual(writer('x', {}),
+      '<span class="katex">as toMarkup writes it</span>');
+});
+
 check('errors are KaTeX\'s own', () => {
   for (const tex of ['\\frac{a}', 'x^', '\\begin{matrix} a', '\\undefined',
     '\\htmlClass{c}{x}', '}', '\\def\\a{\\a}\\a'])
