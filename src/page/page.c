@@ -375,6 +375,31 @@ static void read_reviews(struct yw *w, yaml_node_t *n, struct page_meta *m)
 	}
 }
 
+/* A misconception's id names it on the page (the HTML id
+ * misconception-ID, the research room's key misconception:ID), so it is
+ * a name like an equation's and not used twice on a page. */
+static void check_misconception_id(struct yw *w, yaml_node_t *idn,
+    const struct page_meta *m, const struct page_misconception *mc)
+{
+	if (!idn || !mc->id)
+		return;
+	int ok = mc->id[0] != '\0';
+	for (const char *c = mc->id; *c; c++)
+		ok &= isalnum((unsigned char)*c) || strchr("-_.", *c) != NULL;
+	if (!ok) {
+		yw_error(w, idn, "misconception id `%s` must be letters, "
+		    "digits, '-', '_' or '.'", mc->id);
+		return;
+	}
+	for (const struct page_misconception *e = m->misconceptions; e < mc;
+	    e++)
+		if (e->id && !strcmp(e->id, mc->id)) {
+			yw_error(w, idn, "misconception id `%s` is used twice "
+			    "(first at line %d)", mc->id, e->line);
+			return;
+		}
+}
+
 static void read_misconceptions(struct yw *w, yaml_node_t *n,
     struct page_meta *m)
 {
@@ -395,8 +420,9 @@ static void read_misconceptions(struct yw *w, yaml_node_t *n,
 		    &m->misconceptions[m->nmisconceptions++];
 		mc->line = yw_line(w, it);
 		mc->col = yw_col(w, it);
-		yw_string(w, yw_require(w, it, "id", "misconception"), "id",
-		    &mc->id);
+		yaml_node_t *idn = yw_require(w, it, "id", "misconception");
+		yw_string(w, idn, "id", &mc->id);
+		check_misconception_id(w, idn, m, mc);
 		yw_string(w, yw_require(w, it, "text", "misconception"),
 		    "text", &mc->text);
 		yw_string(w, yw_require(w, it, "correction", "misconception"),
