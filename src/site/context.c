@@ -469,6 +469,18 @@ static void add_practice(json_t *pg, const struct page *p)
 	set(pg, "misconceptions", mis);
 }
 
+/* Whether page m's demo has controls a reader can move (the practice
+ * loop's readiness counts a moved control only then). */
+static int demo_has_controls(const struct page_meta *m)
+{
+	if (!m->demo_json)
+		return 0;
+	json_t *demo = json_loads(m->demo_json, 0, NULL);
+	int r = json_array_size(json_object_get(demo, "controls")) > 0;
+	json_decref(demo);
+	return r;
+}
+
 /* ---- the research room: its objects and the hand-off */
 
 /* Appends s to b as one line: each run of white space becomes one space,
@@ -722,6 +734,7 @@ json_t *site_context_page(const struct site *s, size_t index,
 	    : page_math_name(m->math));
 	set_int(pg, "read_minutes", read_minutes(doc));
 	set_bool(pg, "has_demo", m->demo_json != NULL);
+	set_bool(pg, "demo_has_controls", demo_has_controls(m));
 	if (m->hero_image) {
 		json_t *h = json_object();
 		const char *slash = strrchr(p->id, '/');
