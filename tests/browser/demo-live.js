@@ -9,8 +9,8 @@
 // make wasm: build/flow.wasm must be beside build/folio)
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, serveStarted, run} = require('./harness');
-const {spawn, spawnSync} = require('child_process');
+const {fail, startServe, launchChromium, run} = require('./harness');
+const {spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -51,12 +51,9 @@ run(async () => {
     fail('no flow.wasm beside the executable (run make wasm)');
   for (const d of ['content', 'sources'])
     spawnSync('cp', ['-R', path.join(repo, d), scratch]);
-  const err = path.join(scratch, 'serve.err');
-  server = spawn(folio, ['serve', '-C', scratch, '--port', String(port)],
-      {stdio: ['ignore', 'ignore', fs.openSync(err, 'w')]});
-  await serveStarted(err);
-  browser = await chromium.launch({executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox']});
+  server = startServe(folio, scratch, port);
+  await server.started;
+  browser = await launchChromium(chromium);
   const base = `http://127.0.0.1:${port}`;
 
   // The 2-D grid warp: the grid's image, the probe and three numbers.

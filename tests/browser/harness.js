@@ -1,8 +1,11 @@
 // harness.js -- what the browser tests share: failing with a message the
-// make log shows, waiting for folio serve to say it serves, and running
-// the steps with a cleanup that always runs.
+// make log shows, starting folio serve and waiting for it to say it
+// serves, launching Chromium, and running the steps with a cleanup that
+// always runs.
 'use strict';
+const {spawn} = require('child_process');
 const fs = require('fs');
+const path = require('path');
 
 // Fails the test: the message on standard output, exit status 1, and an
 // exception that ends the test's steps.
@@ -22,6 +25,23 @@ async function serveStarted(err) {
   fail(`folio serve did not start: ${fs.readFileSync(err, 'utf8')}`);
 }
 
+// Starts `folio serve` on the site folder site at port, its standard
+// error in site/serve.err; returns the process at once (so that a
+// cleanup can stop it), with .started resolving once it serves.
+function startServe(folio, site, port) {
+  const err = path.join(site, 'serve.err');
+  const server = spawn(folio, ['serve', '-C', site, '--port', String(port)],
+      {stdio: ['ignore', 'ignore', fs.openSync(err, 'w')]});
+  server.started = serveStarted(err);
+  return server;
+}
+
+// Debian's Chromium, through playwright-core's chromium.
+function launchChromium(chromium) {
+  return chromium.launch({executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox']});
+}
+
 // Runs a test's steps (an async function) and then its cleanup (an async
 // function, run whatever happened): a step that throws fails the test,
 // saying why unless fail already did.
@@ -32,4 +52,4 @@ function run(steps, cleanup) {
   }).finally(cleanup);
 }
 
-module.exports = {fail, serveStarted, run};
+module.exports = {fail, serveStarted, startServe, launchChromium, run};

@@ -9,8 +9,8 @@
 // The site is a copy of tests/fixtures/serve-preview in a scratch folder.
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, serveStarted, run} = require('./harness');
-const {spawn, spawnSync} = require('child_process');
+const {fail, startServe, launchChromium, run} = require('./harness');
+const {spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -24,12 +24,9 @@ let server = null, browser = null;
 run(async () => {
   spawnSync('cp', ['-R', path.join(fixture, 'content'),
     path.join(fixture, 'sources'), scratch]);
-  const err = path.join(scratch, 'serve.err');
-  server = spawn(folio, ['serve', '-C', scratch, '--port', String(port)],
-      {stdio: ['ignore', 'ignore', fs.openSync(err, 'w')]});
-  await serveStarted(err);
-  browser = await chromium.launch({executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox']});
+  server = startServe(folio, scratch, port);
+  await server.started;
+  browser = await launchChromium(chromium);
   const page = await browser.newPage();
   const file = path.join(scratch, 'content', 't', 'a.md');
   const good = fs.readFileSync(file, 'utf8');
