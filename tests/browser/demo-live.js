@@ -9,7 +9,7 @@
 // make wasm: build/flow.wasm must be beside build/folio)
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, startServe, launchChromium, run} = require('./harness');
+const {fail, startServe, launchChromium, stopAll, run} = require('./harness');
 const {spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -136,8 +136,4 @@ run(async () => {
   await page.close();
   console.log('browser: demo-live passed (grid warp, Gaussian fit, noising ' +
     'path, controls, drafts across a reload, missing wasm)');
-}, async () => {
-  if (browser) await browser.close();
-  if (server) server.kill();
-  fs.rmSync(scratch, {recursive: true, force: true});
-});
+}, () => stopAll(browser, server, scratch));

@@ -42,6 +42,15 @@ function launchChromium(chromium) {
     args: ['--no-sandbox']});
 }
 
+// The usual cleanup: closes the browser, stops serve and removes the
+// scratch folder (browser and server may be unset if a step failed
+// before they started).
+async function stopAll(browser, server, scratch) {
+  if (browser) await browser.close();
+  if (server) server.kill();
+  fs.rmSync(scratch, {recursive: true, force: true});
+}
+
 // Runs a test's steps (an async function) and then its cleanup (an async
 // function, run whatever happened): a step that throws fails the test,
 // saying why unless fail already did.
@@ -52,4 +61,5 @@ function run(steps, cleanup) {
   }).finally(cleanup);
 }
 
-module.exports = {fail, serveStarted, startServe, launchChromium, run};
+module.exports = {fail, serveStarted, startServe, launchChromium, stopAll,
+  run};

@@ -13,7 +13,7 @@
 // after make wasm: the demo's control needs build/flow.wasm)
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, startServe, launchChromium, run} = require('./harness');
+const {fail, startServe, launchChromium, stopAll, run} = require('./harness');
 const {spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -160,8 +160,4 @@ run(async () => {
   await plain.close();
   console.log('browser: research-live passed (object picker, hand-off, copy, ' +
     'readiness and next action across reloads, 375 px, without JavaScript)');
-}, async () => {
-  if (browser) await browser.close();
-  if (server) server.kill();
-  fs.rmSync(scratch, {recursive: true, force: true});
-});
+}, () => stopAll(browser, server, scratch));

@@ -9,7 +9,7 @@
 // The site is a copy of tests/fixtures/serve-preview in a scratch folder.
 'use strict';
 const {chromium} = require('playwright-core');
-const {fail, startServe, launchChromium, run} = require('./harness');
+const {fail, startServe, launchChromium, stopAll, run} = require('./harness');
 const {spawnSync} = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -82,8 +82,4 @@ run(async () => {
   if (!(await page.content()).includes('Saved while hidden.'))
     fail('the tab shown again lacks the edit');
   console.log('browser: serve-live passed (reload, failure panel, fix, hidden tab)');
-}, async () => {
-  if (browser) await browser.close();
-  if (server) server.kill();
-  fs.rmSync(scratch, {recursive: true, force: true});
-});
+}, () => stopAll(browser, server, scratch));
